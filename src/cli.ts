@@ -1,0 +1,212 @@
+// argv → options, wiring, exit codes (0 clean, 1 findings at or above --fail-on, 2 usage or input errors).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError, type ResolvedConfig } from './config.js';
+import { atOrAbove, lint, type LintResult } from './engine.js';
+import { LATEST_ISTIO, type IstioVersion } from './model/mesh.js';
+import { readMeshConfigFile } from './meshconfig.js';
+import { loadRules } from './rules/index.js';
+import type { Severity } from './types.js';
+import { TOOL } from './version.js';
+
+export class UsageError extends Error {}
+
+const HELP = `Usage: mesh-egress-lint [paths...] [options]
+       mesh-egress-lint rules [--format text|json|markdown]
+
+Lints Kubernetes and Istio manifests for egress mistakes. Paths default to "."; directories are
+walked for .yaml, .yml and .json files; "-" reads standard input.
+
+Options:
+  --format text|json|sarif|github     report format (default text)
+  --output FILE                       write the report to FILE instead of standard output
+  --namespace NS                      namespace of documents without one (default "default")
+  --istio-version X.Y                 Istio semantics to apply (default ${LATEST_ISTIO.major}.${LATEST_ISTIO.minor})
+  --mesh-config FILE                  MeshConfig YAML (like istioctl --meshConfigFile)
+  --config FILE                       config file (default: .mesh-egress-lint.yaml from the cwd upward)
+  --context DIR                       load DIR into the model too, without reporting its findings (repeatable)
+  --fail-on error|warning|info|never  lowest severity that makes the exit code 1 (default error)
+  --quiet                             report errors only
+  --baseline FILE                     report only findings not recorded in FILE
+  --write-baseline FILE               record the current findings in FILE
+  --timing                            print time per phase and per rule to standard error
+  --no-color                          never colour the text report
+  -v, --version                       print the version
+  -h, --help                          print this help
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error or nothing to lint.`;
+
+export interface CliIO {
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: () => Buffer;
+  isTTY: boolean;
+}
+
+export async function main(io: CliIO): Promise<number> {
+  try {
+    return await run(io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.stderr(`mesh-egress-lint: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`mesh-egress-lint: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+async function run(io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: io.argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        output: { type: 'string' },
+        namespace: { type: 'string' },
+        'istio-version': { type: 'string' },
+        'mesh-config': { type: 'string' },
+        config: { type: 'string' },
+        context: { type: 'string', multiple: true },
+        'fail-on': { type: 'string' },
+        quiet: { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
+        timing: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        color: { type: 'boolean' },
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout(`${HELP}\n`);
+    return 0;
+  }
+  if (v.version) {
+    io.stdout(`${TOOL.version}\n`);
+    return 0;
+  }
+  if (parsed.positionals[0] === 'rules') return listRules(io, v.format ?? 'text', parsed.positionals.slice(1));
+
+  const config: ResolvedConfig = loadConfig(io.cwd, v.config);
+  const format = v.format ?? 'text';
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown --format "${format}" (text, json, sarif, github)`);
+  const failOn = v['fail-on'] ?? config.failOn ?? 'error';
+  if (!['error', 'warning', 'info', 'never'].includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (error, warning, info, never)`);
+  const istioVersion = parseIstioVersion(v['istio-version'] ?? config.istioVersion);
+  const namespace = v.namespace ?? config.namespace ?? 'default';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace "${namespace}" is not a valid namespace name`);
+  let meshConfig = config.meshConfig;
+  if (v['mesh-config']) meshConfig = readMeshConfigFile(path.resolve(io.cwd, v['mesh-config']), `--mesh-config ${v['mesh-config']}`);
+
+  const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
+  const context = [...(config.context ?? []), ...(v.context ?? [])];
+  const result = await lint({
+    paths,
+    cwd: io.cwd,
+    namespace,
+    istioVersion,
+    meshConfig,
+    rules: config.rules,
+    ignorePaths: config.ignorePaths,
+    context,
+    stdin: io.stdin,
+  });
+  if (result.pathErrors.length > 0) {
+    for (const e of result.pathErrors) io.stderr(`mesh-egress-lint: cannot read ${e.path}: ${e.message}\n`);
+    return 2;
+  }
+  if (result.summary.files === 0) throw new UsageError(`nothing to lint: no .yaml, .yml or .json files in ${paths.join(', ')}`);
+
+  const postprocess = await import('./postprocess.js');
+  postprocess.apply(result, { cwd: io.cwd, baseline: v.baseline, writeBaseline: v['write-baseline'] });
+
+  let shown = result.findings;
+  if (v.quiet) shown = shown.filter((f) => f.severity === 'error');
+  const { getReporter } = await import('./report/index.js');
+  const color = format === 'text' && !v.output && !v['no-color'] && colorWanted(io);
+  const severities = Object.fromEntries(Object.entries(result.severities));
+  const text = getReporter(format as 'text')({
+    tool: TOOL,
+    findings: shown,
+    summary: result.summary,
+    rules: result.rules,
+    severities,
+    cwd: io.cwd,
+    color,
+  });
+  if (v.output) {
+    try {
+      writeFileSync(path.resolve(io.cwd, v.output), text);
+    } catch (e) {
+      throw new UsageError(`cannot write --output ${v.output}: ${(e as Error).message}`);
+    }
+  } else io.stdout(text);
+  if (v.timing) io.stderr(formatTimings(result));
+  if (failOn === 'never') return 0;
+  return result.findings.some((f) => atOrAbove(f.severity, failOn as Severity)) ? 1 : 0;
+}
+
+function colorWanted(io: CliIO): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined) return io.env.FORCE_COLOR !== '0' && io.env.FORCE_COLOR !== 'false';
+  return io.isTTY;
+}
+
+export function parseIstioVersion(s: string | undefined): IstioVersion {
+  if (s === undefined) return LATEST_ISTIO;
+  const m = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(String(s).trim());
+  if (!m) throw new UsageError(`--istio-version "${s}" is not of the form X.Y (e.g. 1.22)`);
+  return { major: Number(m[1]), minor: Number(m[2]) };
+}
+
+async function listRules(io: CliIO, format: string, rest: string[]): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}" after "rules"`);
+  const rules = await loadRules();
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify(rules.map((r) => ({ id: r.id, severity: r.severity, summary: r.summary, docs: r.docs, options: r.options ?? [] })), null, 2)}\n`);
+  } else if (format === 'markdown') {
+    const rows = rules.map((r) => `| [\`${r.id}\`](${r.docs}) | ${r.severity} | ${r.summary.replace(/\|/g, '\\|')} |`);
+    io.stdout(['| id | default | summary |', '|---|---|---|', ...rows].join('\n') + '\n');
+  } else if (format === 'text') {
+    const w = Math.max(...rules.map((r) => r.id.length));
+    io.stdout(rules.map((r) => `${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.summary}`).join('\n') + '\n');
+  } else throw new UsageError(`unknown --format "${format}" for rules (text, json, markdown)`);
+  return 0;
+}
+
+function formatTimings(r: LintResult): string {
+  const rows: [string, number][] = [
+    ['load+parse', r.timings.load],
+    ['model', r.timings.model],
+    ...Object.entries(r.timings.rules).map(([id, ms]): [string, number] => [`rule ${id}`, ms]),
+    ['locate', r.timings.locate],
+  ];
+  const total = rows.reduce((n, [, ms]) => n + ms, 0);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return (
+    `Timing (ms)\n` +
+    rows.map(([k, ms]) => `  ${k.padEnd(w)}  ${ms.toFixed(1).padStart(9)}  ${total > 0 ? ((100 * ms) / total).toFixed(1).padStart(5) : '0.0'}%`).join('\n') +
+    `\n  ${'total'.padEnd(w)}  ${total.toFixed(1).padStart(9)}\n`
+  );
+}
+
+export function readStdin(): Buffer {
+  try {
+    return readFileSync(0);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}

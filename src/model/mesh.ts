@@ -1,0 +1,516 @@
+// The in-memory mesh: every resource indexed once, and the questions rules ask of it.
+// Istio semantics live here (section numbers refer to docs/istio-egress-semantics.md).
+import type { FieldPath, JsonObject, Range, Resource, SourceFile } from '../types.js';
+import { coveringWildcards, exportedTo, hostCovers, hostsOverlap, isClusterLocalHost, isWildcard, parseServiceFqdn, serviceFqdn } from './hosts.js';
+import {
+  destinationRuleInfo,
+  gatewayInfo,
+  modelledKind,
+  serviceEntryInfo,
+  serviceInfo,
+  sidecarInfo,
+  virtualServiceInfo,
+  workloadOf,
+  type DestinationRuleInfo,
+  type GatewayInfo,
+  type KindName,
+  type PortInfo,
+  type RouteDestination,
+  type ServiceEntryInfo,
+  type ServiceInfo,
+  type SidecarInfo,
+  type VirtualServiceInfo,
+  type Workload,
+} from './kinds.js';
+import { meshConfigSources, type MeshConfigSource, type OutboundMode } from './policy.js';
+import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
+import { addressInRange } from './ip.js';
+
+export interface IstioVersion {
+  major: number;
+  minor: number;
+}
+
+/** The newest Istio minor release whose semantics the rules know. */
+export const LATEST_ISTIO: IstioVersion = { major: 1, minor: 30 };
+
+/** A problem met while reading the input, reported by the yaml-syntax and not-a-manifest rules. */
+export interface LoadNotice {
+  ruleId: 'yaml-syntax' | 'not-a-manifest';
+  message: string;
+  file: SourceFile;
+  range: Range;
+}
+
+export interface MeshOptions {
+  defaultNamespace: string;
+  istioVersion: IstioVersion;
+  /** From --mesh-config / the config file's meshConfig: wins over sources in the input. */
+  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string };
+}
+
+export interface PolicyDecision {
+  mode: OutboundMode;
+  /** Human description of what set the mode: "Sidecar shop/default", "ConfigMap istio-system/istio (data.mesh)", "Istio's default". */
+  setBy: string;
+  resource?: Resource;
+  path?: FieldPath;
+  /** The Sidecar that scopes the workload's imports, if any. */
+  sidecar?: SidecarInfo;
+}
+
+export type RegistryStatus = 'kubernetes-service' | 'registered' | 'not-imported' | 'not-exported' | 'missing';
+
+export interface RegistryAnswer {
+  status: RegistryStatus;
+  /** ServiceEntries whose hosts (or address ranges) cover the host, visible or not. */
+  entries: { se: ServiceEntryInfo; hostPath?: FieldPath }[];
+  service?: ServiceInfo;
+  /** The Sidecar that did not import it (status not-imported). */
+  sidecar?: SidecarInfo;
+}
+
+export interface DestinationRuleLookup {
+  /** Rules merged for the chosen host at the chosen level, in input order (semantics §3.3). */
+  rules: DestinationRuleInfo[];
+  level: 'client' | 'service' | 'root';
+  namespace: string;
+  host: string;
+}
+
+export interface ClientTls {
+  mode?: string;
+  rule: DestinationRuleInfo;
+  /** Path of the `tls` object (or of the mode) that decided it. */
+  path: FieldPath;
+  hasCertificates: boolean;
+}
+
+const EMPTY: readonly never[] = [];
+
+export class Mesh {
+  readonly resources: Resource[];
+  readonly options: MeshOptions;
+  readonly namespaces = new Set<string>();
+  readonly services: ServiceInfo[] = [];
+  /** Services declared by IstioOperator gateway components (no manifest of their own in the input). */
+  readonly operatorServices: (ServiceInfo & { declaredPath: FieldPath })[] = [];
+  readonly serviceEntries: ServiceEntryInfo[] = [];
+  readonly destinationRules: DestinationRuleInfo[] = [];
+  readonly virtualServices: VirtualServiceInfo[] = [];
+  readonly gateways: GatewayInfo[] = [];
+  readonly sidecars: SidecarInfo[] = [];
+  /** Pod templates, plus gateway workloads declared by IstioOperator components. */
+  readonly workloads: Workload[] = [];
+  readonly meshSources: MeshConfigSource[];
+  readonly rootNamespace: string;
+
+  private readonly byKind = new Map<KindName, Resource[]>();
+  private readonly byKey = new Map<string, Resource>();
+  private readonly serviceByFqdn = new Map<string, ServiceInfo>();
+  private readonly seByHost = new Map<string, { se: ServiceEntryInfo; hostPath: FieldPath }[]>();
+  private readonly seWithAddresses: ServiceEntryInfo[] = [];
+  private readonly drByNs = new Map<string, DestinationRuleInfo[]>();
+  private readonly gatewayByKey = new Map<string, GatewayInfo>();
+  private readonly sidecarsByNs = new Map<string, SidecarInfo[]>();
+  private readonly endpointsByKey = new Map<string, Resource[]>();
+  private readonly slicesByService = new Map<string, Resource[]>();
+  private readonly workloadsByNs = new Map<string, Workload[]>();
+  private readonly namespaceRevision = new Map<string, string>();
+  private routeDestinationsCache?: RouteDestination[];
+
+  readonly loadProblems: LoadNotice[];
+
+  constructor(resources: Resource[], options: MeshOptions, loadProblems: LoadNotice[] = []) {
+    this.resources = resources;
+    this.loadProblems = loadProblems;
+    this.options = options;
+    for (const r of resources) {
+      if (r.namespace) this.namespaces.add(r.namespace);
+      const kind = modelledKind(r);
+      if (!kind) continue;
+      push(this.byKind, kind, r);
+      this.byKey.set(`${kind}/${r.namespace}/${r.name}`, r);
+      switch (kind) {
+        case 'Namespace': {
+          this.namespaces.add(r.name);
+          const rev = r.labels['istio.io/rev'];
+          if (rev) this.namespaceRevision.set(r.name, rev === 'default' ? '' : rev);
+          break;
+        }
+        case 'Service': {
+          const s = serviceInfo(r);
+          this.services.push(s);
+          if (!this.serviceByFqdn.has(s.fqdn)) this.serviceByFqdn.set(s.fqdn, s);
+          break;
+        }
+        case 'ServiceEntry': {
+          const se = serviceEntryInfo(r);
+          this.serviceEntries.push(se);
+          for (const h of se.hosts) push(this.seByHost, h.host, { se, hostPath: h.path });
+          if (se.addresses.length > 0) this.seWithAddresses.push(se);
+          break;
+        }
+        case 'DestinationRule': {
+          const dr = destinationRuleInfo(r);
+          this.destinationRules.push(dr);
+          push(this.drByNs, r.namespace, dr);
+          break;
+        }
+        case 'VirtualService':
+          this.virtualServices.push(virtualServiceInfo(r));
+          break;
+        case 'Gateway': {
+          const g = gatewayInfo(r);
+          this.gateways.push(g);
+          if (!this.gatewayByKey.has(`${g.namespace}/${g.name}`)) this.gatewayByKey.set(`${g.namespace}/${g.name}`, g);
+          break;
+        }
+        case 'Sidecar': {
+          const sc = sidecarInfo(r);
+          this.sidecars.push(sc);
+          push(this.sidecarsByNs, r.namespace, sc);
+          break;
+        }
+        case 'Endpoints':
+          push(this.endpointsByKey, `${r.namespace}/${r.name}`, r);
+          break;
+        case 'EndpointSlice': {
+          const svc = r.labels['kubernetes.io/service-name'];
+          if (svc) push(this.slicesByService, `${r.namespace}/${svc}`, r);
+          break;
+        }
+        case 'Workload': {
+          const w = workloadOf(r);
+          if (w) this.addWorkload(w);
+          break;
+        }
+        case 'IstioOperator':
+          this.addOperatorGateways(r);
+          break;
+        default:
+          break;
+      }
+    }
+    this.meshSources = meshConfigSources(this.ofKind('ConfigMap').concat(this.ofKind('IstioOperator')));
+    this.rootNamespace =
+      options.meshConfig?.rootNamespace ?? [...this.meshSources].sort((a, b) => b.rank - a.rank).find((s) => s.rootNamespace)?.rootNamespace ?? 'istio-system';
+  }
+
+  // ------------------------------------------------------------ basic access
+
+  ofKind(kind: KindName): Resource[] {
+    return this.byKind.get(kind) ?? (EMPTY as unknown as Resource[]);
+  }
+
+  get(kind: KindName, namespace: string, name: string): Resource | undefined {
+    return this.byKey.get(`${kind}/${namespace}/${name}`);
+  }
+
+  /** Istio version at least major.minor (the --istio-version semantics). */
+  istioAtLeast(major: number, minor: number): boolean {
+    const v = this.options.istioVersion;
+    return v.major > major || (v.major === major && v.minor >= minor);
+  }
+
+  /** Whether a host can only be a cluster-internal name (short, name.ns, *.svc.cluster.local). */
+  isClusterLocal(host: string): boolean {
+    return isClusterLocalHost(host, this.namespaces);
+  }
+
+  serviceByHost(fqdn: string): ServiceInfo | undefined {
+    return this.serviceByFqdn.get(fqdn.toLowerCase());
+  }
+
+  gateway(namespace: string, name: string): GatewayInfo | undefined {
+    return this.gatewayByKey.get(`${namespace}/${name}`);
+  }
+
+  /** Endpoints (same name) and EndpointSlices (service-name label) of a Service (semantics §8). */
+  endpointsOf(svc: { namespace: string; name: string }): { endpoints: Resource[]; slices: Resource[] } {
+    const key = `${svc.namespace}/${svc.name}`;
+    return { endpoints: this.endpointsByKey.get(key) ?? [], slices: this.slicesByService.get(key) ?? [] };
+  }
+
+  // ------------------------------------------------------------ workloads
+
+  private addWorkload(w: Workload): void {
+    this.workloads.push(w);
+    push(this.workloadsByNs, w.namespace, w);
+  }
+
+  /**
+   * Gateways an IstioOperator installs: spec.components.{egress,ingress}Gateways, and the ones its
+   * profile enables (demo: both; default: ingress only) unless the component list disables them.
+   */
+  private addOperatorGateways(r: Resource): void {
+    const spec = r.spec;
+    const defaultNs = asString(spec.namespace) ?? asString(at(spec, 'values', 'global', 'istioNamespace')) ?? 'istio-system';
+    const profile = asString(spec.profile) ?? 'default';
+    for (const component of ['egressGateways', 'ingressGateways'] as const) {
+      const kind = component === 'egressGateways' ? 'egress' : 'ingress';
+      const defaults = { app: `istio-${kind}gateway`, istio: `${kind}gateway` };
+      const listed = asArray(at(spec, 'components', component));
+      const names = new Set<string>();
+      listed.forEach((c, i) => {
+        if (!isObject(c)) return;
+        const name = asString(c.name) ?? `istio-${kind}gateway`;
+        names.add(name);
+        if (c.enabled === false) return;
+        this.addOperatorGateway(r, component, name, asString(c.namespace) ?? defaultNs, { ...defaults, ...stringMap(c.label) }, c, ['spec', 'components', component, i]);
+      });
+      const profileEnables = profile === 'demo' || (kind === 'ingress' && (profile === 'default' || profile === 'preview'));
+      const implicit = `istio-${kind}gateway`;
+      if (profileEnables && !names.has(implicit)) this.addOperatorGateway(r, component, implicit, defaultNs, defaults, {}, ['spec', 'profile']);
+    }
+  }
+
+  private addOperatorGateway(r: Resource, component: 'egressGateways' | 'ingressGateways', name: string, namespace: string, labels: Record<string, string>, c: JsonObject, path: FieldPath): void {
+    this.namespaces.add(namespace);
+    this.addWorkload({ resource: r, namespace, templatePath: path, labels, annotations: {}, containers: [], podSpec: {}, fromOperator: { component, name } });
+    const declared = asArray(at(c, 'k8s', 'service', 'ports'));
+    const defaults =
+      component === 'egressGateways'
+        ? [
+            { port: 80, name: 'http2', targetPort: 8080 },
+            { port: 443, name: 'https', targetPort: 8443 },
+          ]
+        : [
+            { port: 15021, name: 'status-port', targetPort: 15021 },
+            { port: 80, name: 'http2', targetPort: 8080 },
+            { port: 443, name: 'https', targetPort: 8443 },
+          ];
+    const ports: PortInfo[] = (declared.length > 0 ? declared : defaults).flatMap((p, i) =>
+      isObject(p) && typeof p.port === 'number'
+        ? [{ number: p.port, name: asString(p.name), protocol: 'UNKNOWN' as const, targetPort: typeof p.targetPort === 'number' ? p.targetPort : undefined, path: [...path, 'k8s', 'service', 'ports', i] }]
+        : [],
+    );
+    const svc = { resource: r, name, namespace, fqdn: serviceFqdn(name, namespace), type: 'LoadBalancer', selector: labels, ports, declaredPath: path };
+    this.operatorServices.push(svc);
+    if (!this.serviceByFqdn.has(svc.fqdn)) this.serviceByFqdn.set(svc.fqdn, svc);
+  }
+
+  /** Workloads whose labels a selector matches; in one namespace, or in every namespace when omitted. */
+  workloadsMatching(selector: Record<string, string>, namespace?: string): Workload[] {
+    const pool = namespace === undefined ? this.workloads : (this.workloadsByNs.get(namespace) ?? []);
+    return pool.filter((w) => labelsMatch(selector, w.labels));
+  }
+
+  /** Services (real or declared by an IstioOperator) in the workload's namespace that select it. */
+  servicesSelecting(w: Workload): ServiceInfo[] {
+    const all: ServiceInfo[] = [...this.services, ...this.operatorServices];
+    return all.filter((s) => s.namespace === w.namespace && s.selector !== undefined && Object.keys(s.selector).length > 0 && labelsMatch(s.selector, w.labels));
+  }
+
+  // ------------------------------------------------------------ outbound policy (§1)
+
+  /** Control-plane revision of a namespace / pod: `istio.io/rev` on the pod, else on the Namespace. */
+  revisionOf(namespace: string, labels?: Record<string, string>): string {
+    const podRev = labels?.['istio.io/rev'];
+    if (podRev !== undefined) return podRev === 'default' ? '' : podRev;
+    return this.namespaceRevision.get(namespace) ?? '';
+  }
+
+  /** The mesh-wide mode for a revision, with the source that set it (CLI > ConfigMap > IstioOperator). */
+  meshPolicy(revision = ''): PolicyDecision {
+    const cli = this.options.meshConfig;
+    if (cli?.mode) return { mode: cli.mode, setBy: cli.label };
+    const pick = (rev: string) =>
+      this.meshSources
+        .filter((s) => s.revision === rev && s.mode)
+        .sort((a, b) => b.rank - a.rank)[0];
+    const src = pick(revision) ?? (revision !== '' ? pick('') : undefined);
+    if (src?.mode) return { mode: src.mode, setBy: src.label, resource: src.resource, path: src.path };
+    return { mode: 'ALLOW_ANY', setBy: "Istio's default (no mesh config in the input)" };
+  }
+
+  /** The Sidecar that applies to a workload (selector Sidecar, namespace Sidecar, root-namespace Sidecar). */
+  sidecarFor(namespace: string, labels?: Record<string, string>): SidecarInfo | undefined {
+    const own = this.sidecarsByNs.get(namespace) ?? [];
+    if (labels) {
+      const sel = own.find((s) => s.workloadSelector && Object.keys(s.workloadSelector).length > 0 && labelsMatch(s.workloadSelector, labels));
+      if (sel) return sel;
+    }
+    const nsWide = own.find((s) => !s.workloadSelector);
+    if (nsWide) return nsWide;
+    if (own.length > 0) return undefined; // the root Sidecar applies only to namespaces without any Sidecar
+    return (this.sidecarsByNs.get(this.rootNamespace) ?? []).find((s) => !s.workloadSelector);
+  }
+
+  /** Effective outbound policy for a namespace (and a workload's labels when known), §1.1. */
+  effectivePolicy(namespace: string, labels?: Record<string, string>): PolicyDecision {
+    const sidecar = this.sidecarFor(namespace, labels);
+    if (sidecar?.outboundMode === 'ALLOW_ANY' || sidecar?.outboundMode === 'REGISTRY_ONLY') {
+      return { mode: sidecar.outboundMode, setBy: sidecar.resource.ref, resource: sidecar.resource, path: sidecar.outboundModePath, sidecar };
+    }
+    return { ...this.meshPolicy(this.revisionOf(namespace, labels)), sidecar };
+  }
+
+  // ------------------------------------------------------------ registry and visibility (§2)
+
+  /** ServiceEntries whose hosts cover `host`: exact entries first, then wildcards from most specific. */
+  serviceEntriesForHost(host: string): { se: ServiceEntryInfo; hostPath: FieldPath }[] {
+    const h = host.toLowerCase();
+    const out = [...(this.seByHost.get(h) ?? [])];
+    for (const pattern of coveringWildcards(h)) {
+      if (pattern === h) continue;
+      const found = this.seByHost.get(pattern);
+      if (found) out.push(...found);
+    }
+    return out;
+  }
+
+  /** ServiceEntries whose `addresses` contain an IP address. */
+  serviceEntriesForAddress(ip: string): ServiceEntryInfo[] {
+    return this.seWithAddresses.filter((se) => se.addresses.some((a) => addressInRange(ip, a.value)));
+  }
+
+  /** Whether a Sidecar imports a host declared in namespace `declaredIn` (§2, egress.hosts). */
+  sidecarImports(sidecar: SidecarInfo | undefined, host: string, declaredIn: string): boolean {
+    if (!sidecar || !sidecar.egressHosts) return true;
+    return sidecar.egressHosts.some((e) => e.namespace !== '~' && (e.namespace === '*' || e.namespace === declaredIn) && (e.host === '*' || hostsOverlap(e.host, host)));
+  }
+
+  /**
+   * Is `host` known to a proxy in `fromNamespace` (with the workload's labels when known)? A
+   * Kubernetes Service name, or a ServiceEntry exported to the namespace and imported by its Sidecar.
+   */
+  registryLookup(host: string, fromNamespace: string, labels?: Record<string, string>): RegistryAnswer {
+    const h = host.toLowerCase();
+    const sidecar = this.sidecarFor(fromNamespace, labels);
+    const svc = this.serviceByFqdn.get(h);
+    if (svc) {
+      const visible = exportedTo(svc.exportTo, svc.namespace, fromNamespace);
+      if (visible && this.sidecarImports(sidecar, h, svc.namespace)) return { status: 'kubernetes-service', entries: [], service: svc };
+    }
+    const entries = isIpLiteral(h) ? this.serviceEntriesForAddress(h).map((se) => ({ se })) : this.serviceEntriesForHost(h);
+    const visible = entries.filter((e) => exportedTo(e.se.exportTo, e.se.namespace, fromNamespace) && !(e.se.exportTo?.includes('~') ?? false));
+    if (visible.some((e) => this.sidecarImports(sidecar, h, e.se.namespace))) return { status: 'registered', entries, service: svc };
+    if (visible.length > 0) return { status: 'not-imported', entries, sidecar, service: svc };
+    if (svc) return { status: 'not-exported', entries, service: svc };
+    if (entries.length > 0) return { status: 'not-exported', entries };
+    return { status: 'missing', entries };
+  }
+
+  /** Namespace of the service behind a host: the Kubernetes Service's, else the first ServiceEntry's. */
+  serviceNamespaceOf(host: string): string | undefined {
+    const svc = this.serviceByFqdn.get(host.toLowerCase());
+    if (svc) return svc.namespace;
+    const parsed = parseServiceFqdn(host);
+    if (parsed) return parsed.namespace;
+    return this.serviceEntriesForHost(host)[0]?.se.namespace;
+  }
+
+  // ------------------------------------------------------------ DestinationRule lookup (§3.3)
+
+  /**
+   * The DestinationRule(s) a client in `clientNamespace` uses for `host`: client namespace, then the
+   * service's namespace, then the root namespace; the first level with a match wins; within a level
+   * an exact host beats wildcards and the longest wildcard wins; same-host rules at one level merge.
+   */
+  destinationRuleFor(host: string, clientNamespace: string, clientLabels?: Record<string, string>): DestinationRuleLookup | undefined {
+    const h = host.toLowerCase();
+    const levels: { level: DestinationRuleLookup['level']; ns: string }[] = [{ level: 'client', ns: clientNamespace }];
+    const svcNs = this.serviceNamespaceOf(h);
+    if (svcNs && svcNs !== clientNamespace) levels.push({ level: 'service', ns: svcNs });
+    if (this.rootNamespace !== clientNamespace && this.rootNamespace !== svcNs) levels.push({ level: 'root', ns: this.rootNamespace });
+    for (const { level, ns } of levels) {
+      const candidates = (this.drByNs.get(ns) ?? []).filter((dr) => {
+        if (dr.workloadSelector) {
+          // Selector rules are private to their namespace and apply only to the workloads they select.
+          if (ns !== clientNamespace || !clientLabels || !labelsMatch(dr.workloadSelector, clientLabels)) return false;
+        } else if (!exportedTo(dr.exportTo, ns, clientNamespace)) return false;
+        return dr.host !== '' && hostCovers(dr.host, h);
+      });
+      if (candidates.length === 0) continue;
+      const exact = candidates.filter((dr) => dr.host === h);
+      let chosen: DestinationRuleInfo[];
+      if (exact.length > 0) chosen = exact;
+      else {
+        const best = candidates.reduce((a, b) => (b.host.length > a.host.length ? b : a)).host;
+        chosen = candidates.filter((dr) => dr.host === best);
+      }
+      // Selector rules come first when merging.
+      chosen = [...chosen.filter((d) => d.workloadSelector), ...chosen.filter((d) => !d.workloadSelector)];
+      return { rules: chosen, level, namespace: ns, host: chosen[0]!.host };
+    }
+    return undefined;
+  }
+
+  /** Subset of a merged lookup by name (first definition wins). */
+  subsetOf(lookup: DestinationRuleLookup, name: string): { rule: DestinationRuleInfo; subset: DestinationRuleInfo['subsets'][number] } | undefined {
+    for (const rule of lookup.rules) {
+      const subset = rule.subsets.find((s) => s.name === name);
+      if (subset) return { rule, subset };
+    }
+    return undefined;
+  }
+
+  /**
+   * The client TLS settings the lookup gives for a port and subset (§3.2, §5): the subset's policy
+   * overrides the top level field by field; a matching portLevelSettings entry replaces `tls`.
+   */
+  clientTls(lookup: DestinationRuleLookup, port?: number, subset?: string): ClientTls | undefined {
+    const top = lookup.rules.find((r) => r.trafficPolicy);
+    const layers: { rule: DestinationRuleInfo; policy: JsonObject; path: FieldPath }[] = [];
+    if (subset) {
+      const s = this.subsetOf(lookup, subset);
+      if (s?.subset.trafficPolicy) layers.push({ rule: s.rule, policy: s.subset.trafficPolicy, path: [...s.subset.path, 'trafficPolicy'] });
+    }
+    if (top?.trafficPolicy) layers.push({ rule: top, policy: top.trafficPolicy, path: ['spec', 'trafficPolicy'] });
+    if (port !== undefined) {
+      for (const layer of layers) {
+        const pls = asArray(layer.policy.portLevelSettings);
+        const i = pls.findIndex((p) => at(p, 'port', 'number') === port);
+        if (i !== -1) {
+          const tls = at(pls[i], 'tls');
+          if (!isObject(tls)) return undefined;
+          return tlsOf(layer.rule, tls, [...layer.path, 'portLevelSettings', i, 'tls']);
+        }
+        if (isObject(layer.policy.tls)) break; // a subset's own tls beats the top level's port settings
+      }
+    }
+    for (const layer of layers) {
+      if (isObject(layer.policy.tls)) return tlsOf(layer.rule, layer.policy.tls, [...layer.path, 'tls']);
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ routes (§5, §6)
+
+  /** Every route and mirror destination of every VirtualService. */
+  routeDestinations(): RouteDestination[] {
+    this.routeDestinationsCache ??= this.virtualServices.flatMap((vs) => vs.destinations);
+    return this.routeDestinationsCache;
+  }
+
+  /** Ports of a host as the registry declares them (Kubernetes Service or ServiceEntries). */
+  portsOfHost(host: string, fromNamespace: string): PortInfo[] | undefined {
+    const svc = this.serviceByFqdn.get(host.toLowerCase());
+    if (svc) return svc.ports;
+    const entries = this.serviceEntriesForHost(host).filter((e) => exportedTo(e.se.exportTo, e.se.namespace, fromNamespace));
+    if (entries.length === 0) return undefined;
+    const seen = new Map<number, PortInfo>();
+    for (const e of entries) for (const p of e.se.ports) if (!seen.has(p.number)) seen.set(p.number, p);
+    return [...seen.values()];
+  }
+
+  isWildcardHost(host: string): boolean {
+    return isWildcard(host);
+  }
+}
+
+function tlsOf(rule: DestinationRuleInfo, tls: JsonObject, path: FieldPath): ClientTls {
+  const hasCertificates = ['clientCertificate', 'privateKey', 'credentialName'].some((k) => typeof tls[k] === 'string' && (tls[k] as string).length > 0);
+  return { mode: asString(tls.mode)?.toUpperCase(), rule, path, hasCertificates };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-f:.]+$/i.test(host));
+}

@@ -1,0 +1,41 @@
+// Shared test helpers: lint a folder or inline YAML through the real engine.
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { lint, type LintOptions, type LintResult } from '../src/engine.js';
+import { LATEST_ISTIO } from '../src/model/mesh.js';
+import { parseIstioVersion } from '../src/cli.js';
+
+export type LintOverrides = Partial<Omit<LintOptions, 'istioVersion'>> & { istioVersion?: string };
+
+export async function lintPaths(paths: string[], o: LintOverrides = {}): Promise<LintResult> {
+  const { istioVersion, ...rest } = o;
+  return lint({
+    paths,
+    cwd: o.cwd ?? process.cwd(),
+    namespace: 'default',
+    istioVersion: istioVersion ? parseIstioVersion(istioVersion) : LATEST_ISTIO,
+    ...rest,
+  });
+}
+
+/** Writes files into a fresh temporary folder and returns its path. */
+export function tempTree(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mel-'));
+  for (const [name, content] of Object.entries(files)) {
+    const p = path.join(dir, name);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, content);
+  }
+  return dir;
+}
+
+/** Lints inline YAML files; returns findings as `rule@line` strings for compact assertions. */
+export async function lintYaml(files: Record<string, string>, o: LintOverrides = {}): Promise<LintResult> {
+  const dir = tempTree(files);
+  return lintPaths([dir], { cwd: dir, ...o });
+}
+
+export function ids(result: LintResult, ruleId?: string): string[] {
+  return result.findings.filter((f) => !ruleId || f.ruleId === ruleId).map((f) => `${f.ruleId}@${f.file}:${f.line}`);
+}
