@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Rule } from '../rules/types.js';
+import type { Finding } from '../types.js';
+import { findingFingerprint } from './fingerprint.js';
+import type { ReportInput, Reporter } from './types.js';
+
+// SARIF 2.1.0 for GitHub code scanning and other viewers. What GitHub requires and what it rejects
+// is summarised in shared/docs/peers.md §D: one run, `results: []` when clean, every rule with
+// short/full description and help text, every result with message.text, a repository-relative
+// location with all four region fields, and partialFingerprints. No primaryLocationLineHash:
+// upload-sarif computes that itself from the source.
+
+const SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const FINGERPRINT_KEY = 'meshEgressLint/v1';
+const SRCROOT = '%SRCROOT%';
+/** GitHub rejects longer short/full descriptions. */
+const MAX_DESCRIPTION = 1024;
+/** GitHub keeps at most 20 tags per rule. */
+const MAX_TAGS = 20;
+
+type Level = 'error' | 'warning' | 'note';
+
+function levelOf(severity: string): Level {
+  return severity === 'error' ? 'error' : severity === 'info' ? 'note' : 'warning';
+}
+
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+interface RuleHelp {
+  /** First prose paragraph of the page. */
+  description?: string;
+  markdown: string;
+}
+
+/** The first paragraph of a rule page that is prose (not a heading, list, table, quote or code). */
+function firstParagraph(markdown: string): string | undefined {
+  let inFence = false;
+  const paragraph: string[] = [];
+  for (const raw of markdown.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (/^(```|~~~)/.test(line)) {
+      inFence = !inFence;
+      if (paragraph.length > 0) break;
+      continue;
+    }
+    if (inFence) continue;
+    if (line === '') {
+      if (paragraph.length > 0) break;
+      continue;
+    }
+    if (/^(#|[-*+] |\d+\. |\||>|<!--)/.test(line)) {
+      if (paragraph.length > 0) break;
+      continue;
+    }
+    paragraph.push(line);
+  }
+  const text = paragraph.join(' ').replace(/\s+/g, ' ').trim();
+  return text === '' ? undefined : text;
+}
+
+/** The package root: this file lives in src/report or dist/report. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Rule pages read once per process (and per package root), misses included. */
+const helpCache = new Map<string, RuleHelp | null>();
+
+function readRuleHelp(packageRoot: string, rule: Rule): RuleHelp | null {
+  const relative = rule.docs || `docs/rules/${rule.id}.md`;
+  const file = join(packageRoot, relative);
+  const cached = helpCache.get(file);
+  if (cached !== undefined) return cached;
+  let help: RuleHelp | null = null;
+  try {
+    const markdown = readFileSync(file, 'utf8').trim();
+    if (markdown !== '') help = { description: firstParagraph(markdown), markdown };
+  } catch {
+    // No page (yet): fall back to the summary.
+  }
+  helpCache.set(file, help);
+  return help;
+}
+
+/** A finding's file as a SARIF artifact location. */
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  if (file === '<stdin>') return { uri: 'stdin', uriBaseId: SRCROOT };
+  if (isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file)) return { uri: pathToFileURL(file).href };
+  // encodeURIComponent per segment: spaces, `#`, `?` and `%` must not be read as URI syntax.
+  const uri = file
+    .replace(/\\/g, '/')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  return { uri, uriBaseId: SRCROOT };
+}
+
+function srcrootUri(cwd: string): string {
+  const href = pathToFileURL(cwd).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+function resourceName(r: NonNullable<Finding['resource']>): string {
+  return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
+}
+
+export interface SarifOptions {
+  /** Where `docs/rules/*.md` are read from; defaults to this package's root. */
+  packageRoot?: string;
+}
+
+export function createSarifReporter(options: SarifOptions = {}): Reporter {
+  const packageRoot = options.packageRoot ?? PACKAGE_ROOT;
+
+  return (input: ReportInput): string => {
+    const baseUri = input.tool.informationUri.replace(/\/+$/, '');
+    // The caller lists only enabled rules in `severities`; a rule absent from a non-empty map,
+    // or mapped to 'off', is disabled. An empty map means no configuration was applied.
+    const configured = Object.keys(input.severities).length > 0;
+
+    const ruleIndex = new Map<string, number>();
+    const rules: Record<string, unknown>[] = [];
+
+    const describe = (rule: Rule): Record<string, unknown> => {
+      const help = readRuleHelp(packageRoot, rule);
+      const configuredSeverity = input.severities[rule.id];
+      const enabled = configuredSeverity !== 'off' && (!configured || configuredSeverity !== undefined);
+      const severity =
+        configuredSeverity !== undefined && configuredSeverity !== 'off' ? configuredSeverity : rule.severity;
+      const security =
+        rule.securitySeverity !== undefined &&
+        Number.isFinite(rule.securitySeverity) &&
+        rule.securitySeverity > 0 &&
+        rule.securitySeverity <= 10;
+      const tags = ['istio', 'egress'];
+      // The catalog section ('tls', 'gateways', ...) once Rule carries it; not in the type yet.
+      const family = (rule as Rule & { family?: unknown }).family;
+      if (typeof family === 'string' && family !== '') tags.push(family);
+      if (security) tags.push('security');
+      for (const code of rule.related ?? []) if (!tags.includes(code)) tags.push(code);
+      const properties: Record<string, unknown> = { tags: tags.slice(0, MAX_TAGS) };
+      if (security) properties['security-severity'] = rule.securitySeverity!.toFixed(1);
+      const docsPath = rule.docs || `docs/rules/${rule.id}.md`;
+      const summary = truncate(rule.summary, MAX_DESCRIPTION);
+      const defaultConfiguration: Record<string, unknown> = { level: levelOf(severity) };
+      if (!enabled) defaultConfiguration.enabled = false;
+      return {
+        id: rule.id,
+        name: pascalCase(rule.id),
+        shortDescription: { text: summary },
+        fullDescription: { text: truncate(help?.description ?? rule.summary, MAX_DESCRIPTION) },
+        help: help ? { text: help.markdown, markdown: help.markdown } : { text: rule.summary, markdown: rule.summary },
+        helpUri: `${baseUri}/blob/main/${docsPath.split('/').map(encodeURIComponent).join('/')}`,
+        defaultConfiguration,
+        properties,
+      };
+    };
+
+    for (const rule of input.rules) {
+      if (ruleIndex.has(rule.id)) continue;
+      ruleIndex.set(rule.id, rules.length);
+      rules.push(describe(rule));
+    }
+
+    const indexOf = (f: Finding): number => {
+      let index = ruleIndex.get(f.ruleId);
+      if (index === undefined) {
+        // A finding of a rule outside the catalog still needs a descriptor for ruleIndex.
+        index = rules.length;
+        ruleIndex.set(f.ruleId, index);
+        rules.push(
+          describe({
+            id: f.ruleId,
+            severity: f.severity,
+            summary: f.ruleId,
+            docs: `docs/rules/${f.ruleId}.md`,
+            check: () => {},
+          }),
+        );
+      }
+      return index;
+    };
+
+    const results = input.findings.map((f) => {
+      const location: Record<string, unknown> = {
+        physicalLocation: {
+          artifactLocation: artifactLocation(f.file),
+          region: {
+            startLine: f.line,
+            startColumn: f.column,
+            endLine: f.endLine,
+            endColumn: f.endColumn,
+          },
+        },
+      };
+      if (f.resource) {
+        location.logicalLocations = [
+          { name: f.resource.name, fullyQualifiedName: resourceName(f.resource), kind: 'resource' },
+        ];
+      }
+      return {
+        ruleId: f.ruleId,
+        ruleIndex: indexOf(f),
+        level: levelOf(f.severity),
+        message: { text: f.message },
+        locations: [location],
+        partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
+      };
+    });
+
+    const log = {
+      $schema: SCHEMA_URI,
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: input.tool.name,
+              semanticVersion: input.tool.version,
+              informationUri: input.tool.informationUri,
+              rules,
+            },
+          },
+          invocations: [{ executionSuccessful: true }],
+          originalUriBaseIds: { [SRCROOT]: { uri: srcrootUri(input.cwd) } },
+          columnKind: 'utf16CodeUnits',
+          results,
+        },
+      ],
+    };
+    return `${JSON.stringify(log, null, 2)}\n`;
+  };
+}
+
+export const sarifReport: Reporter = createSarifReporter();
