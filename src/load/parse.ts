@@ -86,6 +86,9 @@ function parseText(out: LoadedFile, text: string): LoadedFile {
     return out;
   }
   out.documentCount = docs.length;
+  // The syntax trees are dropped after this function: positions are needed only for the few
+  // documents with findings, so the file is parsed again on the first position asked of it.
+  const locator = new Locator(text);
   let notManifestReported = false;
   docs.forEach((ydoc, index) => {
     if (ydoc.errors.length > 0) {
@@ -115,7 +118,10 @@ function parseText(out: LoadedFile, text: string): LoadedFile {
       value: v,
       basePath,
       range: basePath.length === 0 ? docRange : locatePath(ydoc, lc, basePath, 'value'),
-      locate: (path, target = 'value') => locatePath(ydoc, lc, basePath.length ? [...basePath, ...path] : path, target),
+      locate: (path, target = 'value') => {
+        const again = locator.get();
+        return locatePath(again.docs[index]!, again.lc, basePath.length ? [...basePath, ...path] : path, target);
+      },
     });
     if (typeof value !== 'object' || Array.isArray(value)) {
       if (!notManifestReported) {
@@ -151,6 +157,20 @@ function parseText(out: LoadedFile, text: string): LoadedFile {
     out.documents.push(make(obj, []));
   });
   return out;
+}
+
+/** Re-parses a file's text on demand to answer position questions. */
+class Locator {
+  private parsed?: { docs: Document.Parsed[]; lc: LineCounter };
+  constructor(private readonly text: string) {}
+  get(): { docs: Document.Parsed[]; lc: LineCounter } {
+    if (!this.parsed) {
+      const lc = new LineCounter();
+      const docs = parseAllDocuments(this.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+      this.parsed = { docs: Array.isArray(docs) ? docs : [], lc };
+    }
+    return this.parsed;
+  }
 }
 
 function isListKind(obj: Record<string, unknown>): boolean {

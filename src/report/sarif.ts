@@ -44,8 +44,13 @@ interface RuleHelp {
   markdown: string;
 }
 
-/** The first paragraph of a rule page that is prose (not a heading, list, table, quote or code). */
-function firstParagraph(markdown: string): string | undefined {
+/**
+ * The first prose paragraph (not a heading, list, table, quote or code) of the page's
+ * "What it catches" section, or of the page when it has no such section.
+ */
+function firstParagraph(page: string): string | undefined {
+  const section = /^##\s+What it catches\s*$/im.exec(page);
+  const markdown = section ? page.slice(section.index + section[0].length) : page;
   let inFence = false;
   const paragraph: string[] = [];
   for (const raw of markdown.split(/\r?\n/)) {
