@@ -1,3 +1,4 @@
+import { hostNameIssues } from '../schema/hosts.js';
 import { schemaIssues } from '../schema/validate.js';
 import type { Rule } from './types.js';
 
@@ -10,7 +11,7 @@ export const rule: Rule = {
   related: ['IST0106'],
   check(ctx) {
     for (const resource of ctx.mesh.resources) {
-      for (const issue of schemaIssues(resource)) {
+      for (const issue of [...schemaIssues(resource), ...hostNameIssues(resource)]) {
         ctx.report({ resource, path: issue.path, message: issue.message, target: issue.target });
       }
     }
