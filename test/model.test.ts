@@ -34,6 +34,10 @@ describe('hosts', () => {
     expect(isClusterLocalHost('reviews.shop.svc', ns)).toBe(true);
     expect(isClusterLocalHost('x.y.svc.cluster.local', ns)).toBe(true);
     expect(isClusterLocalHost('httpbin.org', ns)).toBe(false);
+    expect(isClusterLocalHost('*.local', ns)).toBe(true);
+    expect(isClusterLocalHost('*.svc.cluster.local', ns)).toBe(true);
+    expect(isClusterLocalHost('dummy.local', ns)).toBe(true);
+    expect(isClusterLocalHost('*.example.com', ns)).toBe(false);
   });
 
   it('reads exportTo like Istio', () => {

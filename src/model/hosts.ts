@@ -55,8 +55,12 @@ export function serviceFqdn(name: string, namespace: string): string {
  * namespace, `name.ns.svc`, or anything under the cluster domain.
  */
 export function isClusterLocalHost(host: string, knownNamespaces: ReadonlySet<string>): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
+  let h = host.toLowerCase().replace(/\.$/, '');
+  // A wildcard is cluster-local when what it covers is: `*.local`, `*.svc.cluster.local`, `*.ns.svc…`.
+  if (h.startsWith('*.')) h = h.slice(2);
   if (!h.includes('.')) return true;
+  // `.local` is never a public name: the cluster domain and mDNS live there.
+  if (h === 'local' || h.endsWith('.local')) return true;
   if (h === CLUSTER_DOMAIN || h.endsWith(`.${CLUSTER_DOMAIN}`)) return true;
   if (h.endsWith('.svc')) return true;
   const parts = h.split('.');
