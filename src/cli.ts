@@ -1,8 +1,9 @@
 // argv → options, wiring, exit codes (0 clean, 1 findings at or above --fail-on, 2 usage or input errors).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError, type ResolvedConfig } from './config.js';
+import { BaselineError } from './baseline.js';
+import { literalGlob, loadConfig, ConfigError, type ResolvedConfig } from './config.js';
 import { atOrAbove, lint, type LintResult } from './engine.js';
 import { LATEST_ISTIO, type IstioVersion } from './model/mesh.js';
 import { readMeshConfigFile } from './meshconfig.js';
@@ -29,7 +30,8 @@ Options:
   --fail-on error|warning|info|never  lowest severity that makes the exit code 1 (default error)
   --quiet                             report errors only
   --baseline FILE                     report only findings not recorded in FILE
-  --write-baseline FILE               record the current findings in FILE
+  --write-baseline FILE               record the current findings in FILE; they are then reported
+                                      as baselined, so the run exits 0
   --timing                            print time per phase and per rule to standard error
   --no-color                          never colour the text report
   -v, --version                       print the version
@@ -51,7 +53,12 @@ export async function main(io: CliIO): Promise<number> {
   try {
     return await run(io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof ConfigError && e.located) {
+      // `<file>:<line>:<col>: message`, the form editors and CI problem matchers read.
+      io.stderr(`${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError) {
       io.stderr(`mesh-egress-lint: ${e.message}\n`);
       return 2;
     }
@@ -100,7 +107,7 @@ async function run(io: CliIO): Promise<number> {
   }
   if (parsed.positionals[0] === 'rules') return listRules(io, v.format ?? 'text', parsed.positionals.slice(1));
 
-  const config: ResolvedConfig = loadConfig(io.cwd, v.config);
+  const config: ResolvedConfig = loadConfig(io.cwd, v.config, await loadRules());
   const format = v.format ?? 'text';
   if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown --format "${format}" (text, json, sarif, github)`);
   const failOn = v['fail-on'] ?? config.failOn ?? 'error';
@@ -112,7 +119,7 @@ async function run(io: CliIO): Promise<number> {
   if (v['mesh-config']) meshConfig = readMeshConfigFile(path.resolve(io.cwd, v['mesh-config']), `--mesh-config ${v['mesh-config']}`);
 
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
-  const context = [...(config.context ?? []), ...(v.context ?? [])];
+  const context = [...(config.context ?? []), ...(v.context ?? []).map((d) => contextDir(io.cwd, d))];
   const result = await lint({
     paths,
     cwd: io.cwd,
@@ -120,7 +127,8 @@ async function run(io: CliIO): Promise<number> {
     istioVersion,
     meshConfig,
     rules: config.rules,
-    ignorePaths: config.ignorePaths,
+    // Baseline files are JSON next to the manifests, but never manifests.
+    ignorePaths: [...(config.ignorePaths ?? []), ...[v.baseline, v['write-baseline']].filter((f): f is string => !!f).map((f) => literalGlob(io.cwd, path.resolve(io.cwd, f)))],
     context,
     stdin: io.stdin,
   });
@@ -128,10 +136,12 @@ async function run(io: CliIO): Promise<number> {
     for (const e of result.pathErrors) io.stderr(`mesh-egress-lint: cannot read ${e.path}: ${e.message}\n`);
     return 2;
   }
-  if (result.summary.files === 0) throw new UsageError(`nothing to lint: no .yaml, .yml or .json files in ${paths.join(', ')}`);
+  // With --context (the pre-commit form) the named files may all be under ignorePaths: nothing to report, not an error.
+  if (result.summary.files === 0 && context.length === 0) throw new UsageError(`nothing to lint: no .yaml, .yml or .json files in ${paths.join(', ')}`);
 
   const postprocess = await import('./postprocess.js');
-  postprocess.apply(result, { cwd: io.cwd, baseline: v.baseline, writeBaseline: v['write-baseline'] });
+  const post = postprocess.apply(result, { cwd: io.cwd, baseline: v.baseline, writeBaseline: v['write-baseline'] });
+  if (post.written) io.stderr(`mesh-egress-lint: wrote baseline ${post.written.file} (${post.written.findings} finding${post.written.findings === 1 ? '' : 's'})\n`);
 
   let shown = result.findings;
   if (v.quiet) shown = shown.filter((f) => f.severity === 'error');
@@ -157,6 +167,17 @@ async function run(io: CliIO): Promise<number> {
   if (v.timing) io.stderr(formatTimings(result));
   if (failOn === 'never') return 0;
   return result.findings.some((f) => atOrAbove(f.severity, failOn as Severity)) ? 1 : 0;
+}
+
+/** An absolute --context path; a missing one is a usage error rather than a silently empty context. */
+function contextDir(cwd: string, dir: string): string {
+  const abs = path.resolve(cwd, dir);
+  try {
+    statSync(abs);
+  } catch {
+    throw new UsageError(`--context ${dir}: no such file or directory`);
+  }
+  return abs;
 }
 
 function colorWanted(io: CliIO): boolean {

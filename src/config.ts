@@ -1,21 +1,46 @@
 // .mesh-egress-lint.yaml: found from the cwd upward, or given with --config.
+// Validated here, by hand, so that every error is one line with the position of the offending key
+// (`<file>:<line>:<col>: unknown key "ignorePath"; did you mean "ignorePaths"?`).
+// schemas/config.schema.json describes the same shape for editors; test/config.test.ts keeps the two
+// in agreement.
+import fg from 'fast-glob';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { RuleSetting } from './engine.js';
-import type { OutboundMode } from './model/policy.js';
-import { readMeshConfig } from './model/policy.js';
 import { readMeshConfigFile } from './meshconfig.js';
+import type { OutboundMode } from './model/policy.js';
+import { CATALOG_ORDER } from './rules/index.js';
+import type { Rule, RuleOptionDoc } from './rules/types.js';
 import type { Severity } from './types.js';
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  /** True when the message starts with `<file>:<line>:<col>: ` and is printed as is. */
+  readonly located: boolean;
+  constructor(message: string, located = false) {
+    super(message);
+    this.located = located;
+  }
+}
 
 export const CONFIG_FILE_NAMES = ['.mesh-egress-lint.yaml', '.mesh-egress-lint.yml'];
+
+/** Top-level keys of the config file (the schema's `properties`). */
+export const CONFIG_KEYS = ['rules', 'ignorePaths', 'namespace', 'istioVersion', 'meshConfig', 'context', 'failOn'] as const;
+/** Keys of a rule's object form: `rules: {<id>: {severity, options}}`. */
+export const RULE_SETTING_KEYS = ['severity', 'options'] as const;
+export const SEVERITY_VALUES = ['error', 'warning', 'info', 'off'] as const;
+export const FAIL_ON_VALUES = ['error', 'warning', 'info', 'never'] as const;
+/** Keys of an inline `meshConfig:` mapping (a subset of Istio's MeshConfig). */
+export const MESH_CONFIG_KEYS = ['outboundTrafficPolicy', 'rootNamespace'] as const;
+export const OUTBOUND_POLICY_KEYS = ['mode'] as const;
+export const OUTBOUND_MODES = ['ALLOW_ANY', 'REGISTRY_ONLY', 'ALLOW_ANY_DYNAMIC_DNS'] as const;
 
 export interface ResolvedConfig {
   /** Absolute path of the config file, when one was found. */
   file?: string;
   rules?: Record<string, RuleSetting>;
+  /** Globs relative to the working directory (rewritten from the config file's folder). */
   ignorePaths?: string[];
   namespace?: string;
   istioVersion?: string;
@@ -38,53 +63,309 @@ export function findConfig(cwd: string): string | undefined {
   }
 }
 
-export function loadConfig(cwd: string, explicit?: string): ResolvedConfig {
+/**
+ * Finds, reads and validates the config. With `rules` (the implemented rules), rule options are
+ * checked against each rule's declared options too.
+ */
+export function loadConfig(cwd: string, explicit?: string, rules?: readonly Rule[]): ResolvedConfig {
   const file = explicit ? path.resolve(cwd, explicit) : findConfig(cwd);
   if (!file) return {};
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read config ${explicit ?? file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
+    throw new ConfigError(`cannot read config ${explicit ?? file}: ${reason}`);
   }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { maxAliasCount: 100 }) ?? {};
-  } catch (e) {
-    throw new ConfigError(`${rel(cwd, file)}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  return resolveConfig(raw, file, cwd);
+  return parseConfig(text, file, cwd, rules);
 }
 
-/** Validates and resolves a parsed config object (paths relative to the config file's folder). */
-export function resolveConfig(raw: unknown, file: string, cwd: string): ResolvedConfig {
-  const where = rel(cwd, file);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${where}: the config must be a mapping`);
-  const c = raw as Record<string, unknown>;
-  const base = path.dirname(file);
-  const out: ResolvedConfig = { file };
-  if (c.rules !== undefined) {
-    if (typeof c.rules !== 'object' || c.rules === null || Array.isArray(c.rules)) throw new ConfigError(`${where}: rules must be a mapping of rule id to severity`);
-    out.rules = {};
-    for (const [id, v] of Object.entries(c.rules as Record<string, unknown>)) {
-      if (typeof v === 'string') out.rules[id] = { severity: v as Severity | 'off' };
-      else if (v && typeof v === 'object') out.rules[id] = { severity: (v as RuleSetting).severity, options: (v as RuleSetting).options };
+/** Validates and resolves the text of a config file (paths relative to the config file's folder). */
+export function parseConfig(text: string, file: string, cwd: string, rules?: readonly Rule[]): ResolvedConfig {
+  return new ConfigReader(text, file, cwd, rules).read();
+}
+
+class ConfigReader {
+  private readonly lc = new LineCounter();
+  private readonly where: string;
+  private readonly base: string;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly cwd: string,
+    private readonly rules: readonly Rule[] | undefined,
+  ) {
+    this.where = displayPath(cwd, file);
+    this.base = path.dirname(file);
+  }
+
+  read(): ResolvedConfig {
+    const doc = parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
+    const err = doc.errors[0];
+    if (err) this.fail(err.pos[0], `not valid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    // A config given with --config may sit among the manifests: it is not one.
+    const out: ResolvedConfig = { file: this.file, ignorePaths: [literalGlob(this.cwd, this.file)] };
+    const root = doc.contents;
+    if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return out;
+    if (!isMap(root)) this.failAt(root, 'the config must be a mapping of settings (rules, ignorePaths, namespace, istioVersion, meshConfig, context, failOn)');
+
+    for (const pair of this.pairs(root)) {
+      const key = this.keyOf(pair, CONFIG_KEYS, 'key');
+      const value = pair.value as Node | null;
+      // `rules:` with nothing under it: the key is there but sets nothing.
+      if (value === null || (isScalar(value) && value.value === null)) continue;
+      switch (key) {
+        case 'rules':
+          out.rules = this.readRules(pair, value);
+          break;
+        case 'ignorePaths':
+          out.ignorePaths!.push(...this.stringList(pair, value, 'ignorePaths', false).flatMap(({ s }) => this.rebaseGlob(s)));
+          break;
+        case 'namespace': {
+          const ns = this.string(pair, value, 'namespace');
+          if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63) this.failAt(value ?? pair.key, `namespace "${ns}" is not a valid namespace name`);
+          out.namespace = ns;
+          break;
+        }
+        case 'istioVersion':
+          out.istioVersion = this.readIstioVersion(pair, value);
+          break;
+        case 'meshConfig':
+          out.meshConfig = this.readMeshConfig(pair, value);
+          break;
+        case 'context':
+          out.context = this.stringList(pair, value, 'context', true).map(({ s, node }) => {
+            const dir = path.resolve(this.base, s);
+            if (!existsSync(dir)) this.failAt(node, `context path "${s}" does not exist (paths are relative to the config file)`);
+            return dir;
+          });
+          break;
+        case 'failOn':
+          out.failOn = this.oneOf(pair, value, 'failOn', FAIL_ON_VALUES) as Severity | 'never';
+          break;
+      }
+    }
+    return out;
+  }
+
+  // ── sections ──────────────────────────────────────────────────────────────────────────────────
+
+  private readRules(pair: Pair, value: Node | null): Record<string, RuleSetting> {
+    if (!isMap(value)) this.failAt(value ?? pair.key, 'rules must be a mapping of rule id to a severity (error, warning, info, off) or {severity, options}');
+    const out: Record<string, RuleSetting> = {};
+    for (const rp of this.pairs(value)) {
+      const id = this.keyOf(rp, CATALOG_ORDER, 'rule id');
+      const v = rp.value as Node | null;
+      if (isScalar(v) && typeof v.value === 'string') {
+        out[id] = { severity: this.severity(v) };
+        continue;
+      }
+      if (!isMap(v)) this.failAt(v ?? rp.key, `rule ${id} expects a severity (error, warning, info, off) or a mapping {severity, options}`);
+      const setting: RuleSetting = {};
+      for (const sp of this.pairs(v)) {
+        const k = this.keyOf(sp, RULE_SETTING_KEYS, `key of rule ${id}`);
+        const sv = sp.value as Node | null;
+        if (k === 'severity') {
+          if (!isScalar(sv) || typeof sv.value !== 'string') this.failAt(sv ?? sp.key, `severity of rule ${id} must be one of error, warning, info, off`);
+          setting.severity = this.severity(sv);
+        } else setting.options = this.readOptions(id, sp, sv);
+      }
+      out[id] = setting;
+    }
+    return out;
+  }
+
+  private readOptions(id: string, pair: Pair, value: Node | null): Record<string, unknown> {
+    if (!isMap(value)) this.failAt(value ?? pair.key, `options of rule ${id} must be a mapping of option name to value`);
+    const rule = this.rules?.find((r) => r.id === id);
+    const declared: readonly RuleOptionDoc[] = rule?.options ?? [];
+    const out: Record<string, unknown> = {};
+    for (const op of this.pairs(value)) {
+      const keyNode = op.key as Node;
+      const name = isScalar(keyNode) ? String(keyNode.value) : '';
+      const v = op.value as Node | null;
+      const js: unknown = v === null ? null : (v as Node).toJSON();
+      // A rule of the catalog that this version does not implement: its options cannot be checked.
+      if (rule) {
+        const doc = declared.find((o) => o.name === name);
+        if (!doc) {
+          if (declared.length === 0) this.failAt(keyNode, `rule ${id} has no options (unknown option "${name}")`);
+          this.failAt(keyNode, `unknown option "${name}" of rule ${id}${suggestion(name, declared.map((o) => o.name))}`);
+        }
+        if (!hasOptionType(js, doc.type)) this.failAt(v ?? keyNode, `option "${name}" of rule ${id} must be ${article(doc.type)}`);
+      }
+      out[name] = js;
+    }
+    return out;
+  }
+
+  private readIstioVersion(pair: Pair, value: Node | null): string {
+    // `istioVersion: 1.20` is the number 1.2 to YAML: read the text as written.
+    if (!isScalar(value) || (typeof value.value !== 'string' && typeof value.value !== 'number')) this.failAt(value ?? pair.key, 'istioVersion must be a version of the form X.Y, e.g. "1.22"');
+    const text = typeof value.value === 'number' ? (value.source ?? String(value.value)) : value.value;
+    if (!/^\d+\.\d+$/.test(text)) this.failAt(value, `istioVersion "${text}" is not of the form X.Y (e.g. "1.22")`);
+    return text;
+  }
+
+  private readMeshConfig(pair: Pair, value: Node | null): NonNullable<ResolvedConfig['meshConfig']> {
+    if (isScalar(value) && typeof value.value === 'string') {
+      const file = path.resolve(this.base, value.value);
+      if (!existsSync(file)) this.failAt(value, `meshConfig file "${value.value}" does not exist (paths are relative to the config file)`);
+      return readMeshConfigFile(file, `meshConfig ${value.value} (${this.where})`);
+    }
+    if (!isMap(value)) this.failAt(value ?? pair.key, 'meshConfig must be the path of a MeshConfig file or a mapping {outboundTrafficPolicy: {mode}, rootNamespace}');
+    const out: NonNullable<ResolvedConfig['meshConfig']> = { label: `meshConfig in ${this.where}` };
+    for (const mp of this.pairs(value)) {
+      const k = this.keyOf(mp, MESH_CONFIG_KEYS, 'key of meshConfig');
+      const v = mp.value as Node | null;
+      if (k === 'rootNamespace') out.rootNamespace = this.string(mp, v, 'meshConfig.rootNamespace');
+      else {
+        if (!isMap(v)) this.failAt(v ?? mp.key, 'meshConfig.outboundTrafficPolicy must be a mapping {mode: ALLOW_ANY | REGISTRY_ONLY}');
+        for (const op of this.pairs(v)) {
+          this.keyOf(op, OUTBOUND_POLICY_KEYS, 'key of meshConfig.outboundTrafficPolicy');
+          out.mode = this.oneOf(op, op.value as Node | null, 'meshConfig.outboundTrafficPolicy.mode', OUTBOUND_MODES) as OutboundMode;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * ignorePaths are written relative to the config file's folder; the loader matches them against
+   * paths relative to the working directory, so prefix them with the way from one to the other.
+   * A pattern also ignores everything under it when it names a directory (`vendor`, `vendor/`).
+   */
+  private rebaseGlob(glob: string): string[] {
+    let g = glob.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (g === '') g = '**';
+    const patterns = g.endsWith('**') ? [g] : [g, `${g}/**`];
+    if (path.isAbsolute(g)) return patterns;
+    const prefix = path.relative(this.cwd, this.base).split(path.sep).join('/');
+    return prefix === '' ? patterns : patterns.map((p) => `${prefix}/${p}`);
+  }
+
+  // ── scalars ───────────────────────────────────────────────────────────────────────────────────
+
+  private severity(node: Node): Severity | 'off' {
+    const s = String((node as { value?: unknown }).value);
+    if (!(SEVERITY_VALUES as readonly string[]).includes(s)) this.failAt(node, `unknown severity "${s}"${suggestion(s, SEVERITY_VALUES)} (error, warning, info, off)`);
+    return s as Severity | 'off';
+  }
+
+  private oneOf(pair: Pair, value: Node | null, name: string, allowed: readonly string[]): string {
+    if (!isScalar(value) || typeof value.value !== 'string') this.failAt(value ?? pair.key, `${name} must be one of ${allowed.join(', ')}`);
+    const s = value.value;
+    if (!allowed.includes(s)) this.failAt(value, `unknown ${name} "${s}"${suggestion(s, allowed)} (${allowed.join(', ')})`);
+    return s;
+  }
+
+  private string(pair: Pair, value: Node | null, name: string): string {
+    if (!isScalar(value) || typeof value.value !== 'string') this.failAt(value ?? pair.key, `${name} must be a string`);
+    return value.value;
+  }
+
+  private stringList(pair: Pair, value: Node | null, name: string, allowSingle: boolean): { s: string; node: Node }[] {
+    if (allowSingle && isScalar(value) && typeof value.value === 'string') return [{ s: value.value, node: value }];
+    const expected = allowSingle ? `${name} must be a string or a list of strings` : `${name} must be a list of strings`;
+    if (!isSeq(value)) this.failAt(value ?? pair.key, expected);
+    return value.items.map((item) => {
+      if (!isScalar(item) || typeof item.value !== 'string') this.failAt((item as Node | null) ?? value, expected);
+      return { s: item.value, node: item };
+    });
+  }
+
+  // ── keys and errors ───────────────────────────────────────────────────────────────────────────
+
+  private pairs(map: YAMLMap): Pair[] {
+    return map.items.filter((p): p is Pair => isPair(p));
+  }
+
+  /** The key of `pair` when it is one of `known`, else a located "unknown …; did you mean …?" error. */
+  private keyOf<T extends string>(pair: Pair, known: readonly T[], what: string): T {
+    const node = pair.key as Node | null;
+    const key = isScalar(node) ? String(node.value) : undefined;
+    if (key === undefined) this.failAt(node, `a ${what} must be a plain string`);
+    if ((known as readonly string[]).includes(key)) return key as T;
+    const hint = suggestion(key, known);
+    this.failAt(node, `unknown ${what} "${key}"${hint || (known.length <= 10 ? ` (known: ${known.join(', ')})` : '')}`);
+  }
+
+  private failAt(node: unknown, message: string): never {
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    this.fail(range ? range[0] : 0, message);
+  }
+
+  private fail(offset: number, message: string): never {
+    const { line, col } = this.lc.linePos(offset);
+    throw new ConfigError(`${this.where}:${line}:${col}: ${message}`, true);
+  }
+}
+
+/** A glob (relative to `cwd`) matching exactly the file `abs`: to keep the linter's own files out of the input. */
+export function literalGlob(cwd: string, abs: string): string {
+  return fg.escapePath(path.relative(cwd, abs).split(path.sep).join('/'));
+}
+
+function hasOptionType(v: unknown, type: RuleOptionDoc['type']): boolean {
+  switch (type) {
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'string[]':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string');
+  }
+}
+
+function article(type: RuleOptionDoc['type']): string {
+  return type === 'string[]' ? 'a list of strings' : type === 'boolean' ? 'true or false' : `a ${type}`;
+}
+
+function displayPath(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return (rel === '' || rel.startsWith('..') ? file : rel).split(path.sep).join('/');
+}
+
+// ── "did you mean" ──────────────────────────────────────────────────────────────────────────────
+
+/** `; did you mean "x"?` for the closest of `known`, or '' when nothing is close. */
+export function suggestion(input: string, known: readonly string[]): string {
+  const best = closest(input, known);
+  return best === undefined ? '' : `; did you mean "${best}"?`;
+}
+
+/** The known name closest to `input` (edit distance, case-insensitive), if it is close enough to be a typo. */
+export function closest(input: string, known: readonly string[]): string | undefined {
+  const a = input.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const b = k.toLowerCase();
+    let d = levenshtein(a, b);
+    // An abbreviation (`warn` for `warning`, `gateway-not` for `gateway-not-found`) is as good as a typo.
+    if (a.length >= 3 && b.startsWith(a)) d = Math.min(d, 1);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = k;
     }
   }
-  if (Array.isArray(c.ignorePaths)) out.ignorePaths = c.ignorePaths.map(String);
-  if (typeof c.namespace === 'string') out.namespace = c.namespace;
-  if (c.istioVersion !== undefined) out.istioVersion = String(c.istioVersion);
-  if (typeof c.meshConfig === 'string') out.meshConfig = readMeshConfigFile(path.resolve(base, c.meshConfig), `meshConfig ${c.meshConfig} (${where})`);
-  else if (c.meshConfig && typeof c.meshConfig === 'object') {
-    const mc = readMeshConfig(c.meshConfig);
-    out.meshConfig = { mode: mc.mode, rootNamespace: mc.rootNamespace, label: `meshConfig in ${where}` };
-  }
-  if (typeof c.context === 'string') out.context = [path.resolve(base, c.context)];
-  else if (Array.isArray(c.context)) out.context = c.context.map((d) => path.resolve(base, String(d)));
-  if (typeof c.failOn === 'string') out.failOn = c.failOn as Severity | 'never';
-  return out;
+  if (best === undefined) return undefined;
+  const limit = Math.max(2, Math.floor(best.length / 3));
+  return bestDistance <= limit ? best : undefined;
 }
 
-function rel(cwd: string, file: string): string {
-  return path.relative(cwd, file) || file;
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
