@@ -34,12 +34,16 @@ export function addressInRange(ip: string, range: string): boolean {
 
 /** Why Kubernetes rejects an endpoint address (unspecified, loopback, link-local, link-local multicast), or undefined. */
 export function specialAddressReason(s: string): string | undefined {
-  const ip = parseIp(s);
+  let ip = parseIp(s);
   if (!ip) return undefined;
+  // Go's net.IP (Kubernetes' ValidateNonSpecialIP) treats ::ffff:a.b.c.d as the IPv4 address.
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
   const range = ip.range();
   switch (range) {
     case 'unspecified':
-      return 'the unspecified address';
+      // ipaddr.js names all of 0.0.0.0/8 so; Kubernetes (IsUnspecified) rejects only 0.0.0.0 and ::.
+      if (ip.kind() === 'ipv6' || ip.toNormalizedString() === '0.0.0.0') return 'the unspecified address';
+      break;
     case 'loopback':
       return 'a loopback address';
     case 'linkLocal':
@@ -48,6 +52,35 @@ export function specialAddressReason(s: string): string | undefined {
       break;
   }
   if (ip.kind() === 'ipv4' && (ip as ipaddr.IPv4).match(ipaddr.parseCIDR('224.0.0.0/24') as [ipaddr.IPv4, number])) return 'a link-local multicast address';
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).match(ipaddr.parseCIDR('ff02::/16') as [ipaddr.IPv6, number])) return 'a link-local multicast address';
+  if (ip.kind() === 'ipv6') {
+    // Go's IsLinkLocalMulticast: ff02::/16 whatever the flag bits (ff12::, ff32::, …).
+    const b = ip.toByteArray();
+    if (b[0] === 0xff && (b[1]! & 0x0f) === 0x02) return 'a link-local multicast address';
+  }
   return undefined;
+}
+
+/**
+ * An address as Go's net/netip reads it (Istio's annotation checks; Kubernetes' strict IP validation):
+ * dotted-quad IPv4 without leading zeros, IPv6 without a zone. ipaddr.js alone also accepts `010.1.1.1`
+ * (octal), `127.1` and `3232235521`, which Go rejects.
+ */
+export function parseIpStrict(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(s)) {
+    if (s.split('.').some((o) => (o.length > 1 && o.startsWith('0')) || Number(o) > 255)) return undefined;
+    return ipaddr.IPv4.parse(s);
+  }
+  if (s.includes(':') && !s.includes('%') && ipaddr.IPv6.isValid(s)) return ipaddr.IPv6.parse(s);
+  return undefined;
+}
+
+/** `addr/bits` as Go's netip.ParsePrefix reads it (host bits may be set; no spaces, no bare address). */
+export function parsePrefixStrict(s: string): ParsedRange | undefined {
+  const slash = s.indexOf('/');
+  if (slash === -1) return undefined;
+  const ip = parseIpStrict(s.slice(0, slash));
+  const bits = s.slice(slash + 1);
+  if (!ip || !/^(0|[1-9]\d{0,2})$/.test(bits)) return undefined;
+  const n = Number(bits);
+  return n <= (ip.kind() === 'ipv4' ? 32 : 128) ? [ip, n] : undefined;
 }

@@ -1,0 +1,105 @@
+// ServiceEntry ports as sidecars build listeners for them (semantics §4): which ports take a whole
+// port number (no addresses), which entries declare the same host and port, and which entries a
+// common namespace sees (exportTo). Built once per Mesh.
+import type { FieldPath } from '../types.js';
+import type { Mesh } from './mesh.js';
+import type { PortInfo, ServiceEntryInfo } from './kinds.js';
+import { asString, at } from './resource.js';
+
+/** Namespaces an entry is visible from: every namespace, or a list (empty for `~`). §2 exportTo. */
+export type ExportScope = { all: true } | { all: false; namespaces: ReadonlySet<string> };
+
+export function exportScope(se: ServiceEntryInfo): ExportScope {
+  const e = se.exportTo;
+  if (!e || e.length === 0 || e.includes('*')) return { all: true };
+  if (e.includes('~')) return { all: false, namespaces: new Set() };
+  return { all: false, namespaces: new Set(e.map((n) => (n === '.' ? se.namespace : n))) };
+}
+
+/** Some namespace sees both entries. */
+export function scopesOverlap(a: ExportScope, b: ExportScope): boolean {
+  if (a.all) return b.all || b.namespaces.size > 0;
+  if (b.all) return a.namespaces.size > 0;
+  for (const n of a.namespaces) if (b.namespaces.has(n)) return true;
+  return false;
+}
+
+/**
+ * The same object: one namespace/name, even when the input holds it twice (two versions of a
+ * manifest; the later `kubectl apply` replaces the earlier, they never coexist in a cluster).
+ */
+export function sameObject(a: ServiceEntryInfo, b: ServiceEntryInfo): boolean {
+  return a === b || (a.namespace === b.namespace && a.resource.name === b.resource.name);
+}
+
+export interface SePort {
+  se: ServiceEntryInfo;
+  port: PortInfo;
+  /** Protocol as Istio compares it: upper-cased, '' when absent (auto-detected). */
+  protocol: string;
+  scope: ExportScope;
+  /** Path of the port entry. */
+  path: FieldPath;
+  /** Path of the protocol, or of the port entry when it has none. */
+  protocolPath: FieldPath;
+}
+
+/**
+ * Protocols whose port, without `addresses`, becomes a listener on 0.0.0.0:<port> that takes every
+ * connection on that port: TCP and the opaque TCP protocols, and auto-detection (non-HTTP traffic
+ * falls through to the entry). HTTP is matched by Host and TLS by SNI instead.
+ */
+const PORT_WIDE = new Set(['', 'TCP', 'MONGO', 'MYSQL', 'REDIS']);
+
+export function isPortWideProtocol(protocol: string): boolean {
+  return PORT_WIDE.has(protocol);
+}
+
+/**
+ * The protocol as sidecars handle it, for conflict checks: HTTPS and TLS both mean SNI-routed TLS
+ * passthrough on a sidecar's outbound listener, so they do not conflict (istioctl IST0177 compares
+ * the raw names). Every other difference changes the listener or the cluster.
+ */
+export function sidecarProtocolClass(protocol: string): string {
+  return protocol === 'HTTPS' ? 'TLS' : protocol;
+}
+
+export function protocolLabel(protocol: string): string {
+  return protocol === '' ? 'no protocol (auto-detected)' : protocol;
+}
+
+export interface ServiceEntryPortIndex {
+  ports: SePort[];
+  /** Port-wide ports of entries without addresses, by port number. */
+  portWideByNumber: Map<number, SePort[]>;
+  /** Every port by `host|number` (hosts as the entry declares them, short names expanded). */
+  byHostPort: Map<string, { host: string; hostPath: FieldPath; entry: SePort }[]>;
+}
+
+const cache = new WeakMap<Mesh, ServiceEntryPortIndex>();
+
+export function serviceEntryPorts(mesh: Mesh): ServiceEntryPortIndex {
+  let idx = cache.get(mesh);
+  if (idx) return idx;
+  idx = { ports: [], portWideByNumber: new Map(), byHostPort: new Map() };
+  for (const se of mesh.serviceEntries) {
+    const scope = exportScope(se);
+    for (const port of se.ports) {
+      const i = port.path[port.path.length - 1] as number;
+      const raw = asString(at(se.resource.spec, 'ports', i, 'protocol'));
+      const protocol = (raw ?? '').trim().toUpperCase();
+      const entry: SePort = { se, port, protocol, scope, path: port.path, protocolPath: raw !== undefined ? [...port.path, 'protocol'] : port.path };
+      idx.ports.push(entry);
+      if (se.addresses.length === 0 && isPortWideProtocol(protocol)) push(idx.portWideByNumber, port.number, entry);
+      for (const h of se.hosts) push(idx.byHostPort, `${h.host}|${port.number}`, { host: h.host, hostPath: h.path, entry });
+    }
+  }
+  cache.set(mesh, idx);
+  return idx;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

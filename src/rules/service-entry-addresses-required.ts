@@ -1,0 +1,42 @@
+import type { Rule } from './types.js';
+import { scopesOverlap, serviceEntryPorts, sameObject } from '../model/service-entry-ports.js';
+
+// Semantics §4: a TCP (or opaque, or auto-detected) port without `addresses` becomes a listener on
+// 0.0.0.0:<port>. With resolution NONE it takes every connection on that port (IP auto-allocation
+// never applies to NONE). With DNS/STATIC it is the collision of the DNS-proxy blog: several such
+// entries on one port share a single listener and all traffic goes to one of them.
+export const rule: Rule = {
+  id: 'service-entry-addresses-required',
+  severity: 'warning',
+  summary: 'TCP ServiceEntry port without addresses that captures every connection on its port',
+  docs: 'docs/rules/service-entry-addresses-required.md',
+  related: ['IST0134'],
+  securitySeverity: 5.0,
+  check({ mesh, report }) {
+    const idx = serviceEntryPorts(mesh);
+    for (const [number, ports] of [...idx.portWideByNumber].sort((a, b) => a[0] - b[0])) {
+      for (const p of ports) {
+        const se = p.se;
+        if (!p.scope.all && p.scope.namespaces.size === 0) continue; // exportTo ~: no sidecar sees it
+        if (se.hosts.length > 0 && se.hosts.every((h) => mesh.serviceByHost(h.host))) continue; // decorates Kubernetes Services
+        const proto = p.protocol || 'no protocol';
+        if (se.resolution === 'NONE') {
+          report({
+            resource: se.resource,
+            path: p.path,
+            message: `${se.resource.ref} port ${number} (${proto}) has resolution NONE and no addresses: sidecars give it the listener 0.0.0.0:${number}, so it takes every connection on port ${number} whatever the destination IP and REGISTRY_ONLY no longer restricts that port; list the service's IPs or CIDRs in spec.addresses.`,
+          });
+          continue;
+        }
+        const others = ports.filter((o) => !sameObject(o.se, se) && scopesOverlap(o.scope, p.scope)).map((o) => o.se.resource.ref);
+        if (others.length === 0) continue;
+        const names = [...new Set(others)].sort();
+        report({
+          resource: se.resource,
+          path: p.path,
+          message: `${se.resource.ref} port ${number} (${proto}, resolution ${se.resolution}) has no addresses, and neither has ${names.join(', ')} on the same port: their hosts share the one listener 0.0.0.0:${number}, so connections meant for one go to another; add spec.addresses (or enable DNS auto-allocation).`,
+        });
+      }
+    }
+  },
+};
