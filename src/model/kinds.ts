@@ -270,7 +270,8 @@ export function resolveGatewayRef(ref: string, vsNamespace: string): GatewayRef 
   const slash = ref.indexOf('/');
   if (slash !== -1) {
     const ns = ref.slice(0, slash);
-    return { mesh: false, namespace: ns === '.' || ns === '' ? vsNamespace : ns, name: ref.slice(slash + 1), raw: ref };
+    // Only `./name` means the VS namespace; Istio keeps `/name` as written (namespace '', never found).
+    return { mesh: false, namespace: ns === '.' ? vsNamespace : ns, name: ref.slice(slash + 1), raw: ref };
   }
   if (ref.includes('.')) {
     // Legacy `name.namespace[.svc.cluster.local]` form.

@@ -1,0 +1,82 @@
+import type { Rule } from './types.js';
+import type { GatewayInfo, GatewayServer, Workload } from '../model/kinds.js';
+import { gatewayModel, selectorKey, selectsAllGateways } from '../model/gateways.js';
+import { asString, at, isObject } from '../model/resource.js';
+
+// Semantics §6 and istioctl IST0145: Gateways that select the same gateway proxy are merged per
+// port (`model/gateway.go#MergeGateways`); two servers of different Gateways on the same port
+// (and the same `bind`) declaring the same host collide: a TLS server repeating a host already
+// taken on that port is rejected (`CheckDuplicates`; the older Gateway wins), plain HTTP servers
+// share one route table so both Gateways' routes for the host merge into one virtual host.
+// "Same proxy" = the same selector, or selectors matching a common gateway workload of the input.
+// Hosts compare by their DNS parts, namespace parts ignored. Unlike IST0145, a wildcard that
+// merely overlaps a concrete host (`*.cnn.com` / `edition.cnn.com`) is not a conflict: both
+// survive and Envoy picks the most specific name. Reported at the later Gateway (input order).
+interface Entry {
+  gi: number;
+  gw: GatewayInfo;
+  server: GatewayServer;
+  hostIndex: number;
+}
+
+export const rule: Rule = {
+  id: 'gateway-conflict',
+  severity: 'error',
+  summary: 'Two Gateways select the same gateway workload and declare the same host on the same port',
+  docs: 'docs/rules/gateway-conflict.md',
+  related: ['IST0145', 'KIA0301'],
+  check({ mesh, report }) {
+    const model = gatewayModel(mesh);
+    const workloadIds = new Map<Workload, number>(model.gatewayWorkloads.map((w, i) => [w, i]));
+    // Bucket server hosts by (what they select, port, bind, DNS name): only entries of one bucket collide.
+    const buckets = new Map<string, Entry[]>();
+    mesh.gateways.forEach((gw, gi) => {
+      const targets = new Set<string>([`sel:${selectsAllGateways(gw) ? '' : selectorKey(gw.selector)}`]);
+      for (const w of model.workloadsOf(gw)) targets.add(`wl:${workloadIds.get(w)}`);
+      for (const server of gw.servers) {
+        if (!server.port) continue;
+        // Servers with different `bind` addresses get separate listeners and never collide.
+        const bind = asString(at(gw.resource.spec, 'servers', server.index, 'bind')) ?? '';
+        server.hosts.forEach((h, hostIndex) => {
+          for (const t of targets) {
+            const key = `${t}|${server.port!.number}|${bind}|${h.host}`;
+            const list = buckets.get(key);
+            if (list) list.push({ gi, gw, server, hostIndex });
+            else buckets.set(key, [{ gi, gw, server, hostIndex }]);
+          }
+        });
+      }
+    });
+
+    // (later gateway, server) → its first colliding host and the earlier Gateways it collides with.
+    const hits = new Map<string, { later: Entry; others: Set<string> }>();
+    for (const list of buckets.values()) {
+      for (const b of list) {
+        for (const a of list) {
+          if (a.gi >= b.gi || (a.gw.namespace === b.gw.namespace && a.gw.name === b.gw.name)) continue; // same or later, or a redefinition
+          const key = `${b.gi}/${b.server.index}`;
+          const hit = hits.get(key);
+          if (!hit) hits.set(key, { later: b, others: new Set([`${a.gw.namespace}/${a.gw.name}`]) });
+          else if (b.hostIndex < hit.later.hostIndex) hits.set(key, { later: b, others: new Set([`${a.gw.namespace}/${a.gw.name}`]) });
+          else if (b.hostIndex === hit.later.hostIndex) hit.others.add(`${a.gw.namespace}/${a.gw.name}`);
+        }
+      }
+    }
+
+    const ordered = [...hits.values()].sort((x, y) => x.later.gi - y.later.gi || x.later.server.index - y.later.server.index);
+    for (const { later, others } of ordered) {
+      const host = later.server.hosts[later.hostIndex]!;
+      const sorted = [...others].sort();
+      const named = `Gateway ${sorted.slice(0, 5).join(', Gateway ')}${sorted.length > 5 ? ` and ${sorted.length - 5} more` : ''}`;
+      const tls = isObject(at(later.gw.resource.spec, 'servers', later.server.index, 'tls'));
+      const effect = tls
+        ? 'Istio keeps the server of the Gateway created first and rejects the other, whose hosts then stop working on this port'
+        : "both Gateways' routes for it merge into one virtual host, and which route matches first depends on creation order";
+      report({
+        resource: later.gw.resource,
+        path: host.path,
+        message: `Host "${host.raw}" on port ${later.server.port!.number} is also declared by ${named} for the same gateway workload: ${effect}; merge the servers into one Gateway or give the Gateways distinct hosts or selectors.`,
+      });
+    }
+  },
+};

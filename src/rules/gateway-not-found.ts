@@ -1,0 +1,36 @@
+import type { Rule } from './types.js';
+import type { FieldPath } from '../types.js';
+import type { GatewayRef } from '../model/kinds.js';
+import { closestGateway, gatewayModel, gatewayNameIndex } from '../model/gateways.js';
+
+// Semantics §6: `spec.gateways` and `match.gateways` name networking.istio.io Gateways (`mesh`,
+// `name` = VS namespace, `ns/name`, `./name`, legacy `name.ns[.svc.cluster.local]`). A name that
+// resolves to no Gateway binds the rules to nothing.
+export const rule: Rule = {
+  id: 'gateway-not-found',
+  severity: 'error',
+  summary: 'A VirtualService names a Gateway that is not in the input',
+  docs: 'docs/rules/gateway-not-found.md',
+  related: ['IST0101', 'KIA1102'],
+  check({ mesh, report }) {
+    const model = gatewayModel(mesh);
+    const names = gatewayNameIndex(mesh.gateways);
+    const suggestions = new Map<string, string | undefined>();
+    for (const vs of mesh.virtualServices) {
+      const refs: { ref: GatewayRef; path: FieldPath }[] = vs.gatewaysExplicit ? [...vs.gateways] : [];
+      for (const r of vs.rules) for (const m of r.matches) refs.push(...(m.gateways ?? []));
+      for (const { ref, path } of refs) {
+        if (ref.mesh || mesh.gateway(ref.namespace, ref.name)) continue;
+        const key = `${ref.namespace}/${ref.name}`;
+        let message = `Gateway ${key} (named "${ref.raw}") is not in the input, so the rules bound to it are served by no gateway`;
+        if (model.k8sGateways.has(key)) {
+          message += `; ${key} is a gateway.networking.k8s.io Gateway, which a VirtualService cannot bind to (declare a networking.istio.io Gateway, or route with an HTTPRoute/TLSRoute)`;
+        }
+        if (!suggestions.has(key)) suggestions.set(key, closestGateway(ref, names));
+        const near = suggestions.get(key);
+        message += near && near !== key ? `; did you mean "${near}"?` : '.';
+        report({ resource: vs.resource, path, message });
+      }
+    }
+  },
+};
