@@ -1,0 +1,309 @@
+// Egress gateways and the two-hop egress pattern (semantics §3.3, §5 "Egress gateway", §6 "Selector",
+// "Routing to the egress gateway"): which workloads are gateways, which Services front an egress
+// gateway, which Gateways run on which pods, who evaluates a VirtualService rule (and so whose
+// DestinationRule lookup path applies), and indexes of mesh-bound and gateway-bound rules by host.
+import type { FieldPath } from '../types.js';
+import { coveringWildcards, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
+import type { GatewayInfo, GatewayRef, GatewayServer, RouteDestination, RouteKind, RouteRule, ServiceInfo, VirtualServiceInfo, Workload } from './kinds.js';
+import type { Mesh } from './mesh.js';
+import { labelsMatch } from './resource.js';
+
+const EGRESS_NAME = /egress-?gateway/i;
+const GATEWAY_NAME = /gateway/i;
+
+/**
+ * A gateway proxy (router mode): declared by an IstioOperator gateway component, injected with the
+ * `gateway` template, managed by a Gateway API controller, or carrying the charts' `istio`/`app` labels.
+ */
+export function isGatewayWorkload(w: Workload): boolean {
+  if (w.fromOperator) return true;
+  if ((w.annotations['inject.istio.io/templates'] ?? '').split(',').some((t) => t.trim() === 'gateway')) return true;
+  if (w.labels['gateway.istio.io/managed'] !== undefined || w.labels['istio.io/gateway-name'] !== undefined) return true;
+  return GATEWAY_NAME.test(w.labels.istio ?? '') || GATEWAY_NAME.test(w.labels.app ?? '');
+}
+
+/** An egress gateway workload: an IstioOperator `egressGateways` component, or the egress chart's labels. */
+export function isEgressGatewayWorkload(w: Workload): boolean {
+  if (w.fromOperator) return w.fromOperator.component === 'egressGateways';
+  return labelsLookEgress(w.labels);
+}
+
+function labelsLookEgress(labels: Record<string, string>): boolean {
+  return EGRESS_NAME.test(labels.istio ?? '') || EGRESS_NAME.test(labels.app ?? '') || EGRESS_NAME.test(labels['istio.io/gateway-name'] ?? '');
+}
+
+function hasSelector(sel: Record<string, string> | undefined): sel is Record<string, string> {
+  return sel !== undefined && Object.keys(sel).length > 0;
+}
+
+/**
+ * Workloads a Gateway runs on: pods in any namespace whose labels its selector matches (istiod's
+ * default PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false); no selector means every gateway workload (§6).
+ */
+export function gatewayWorkloads(mesh: Mesh, gw: GatewayInfo): Workload[] {
+  let pods = podsOfGateway.get(gw);
+  if (!pods) {
+    const sel = gw.selector;
+    pods = hasSelector(sel) ? mesh.workloads.filter((w) => labelsMatch(sel, podLabels(w))) : mesh.workloads.filter(isGatewayWorkload);
+    podsOfGateway.set(gw, pods);
+  }
+  return pods;
+}
+
+// Memoized per Mesh (GatewayInfo objects belong to one Mesh): rules ask per route destination.
+const podsOfGateway = new WeakMap<GatewayInfo, Workload[]>();
+const targetsOfMesh = new WeakMap<Mesh, Map<string, ServiceTarget | undefined>>();
+
+/**
+ * Labels of a workload's pods. IstioOperator gateway components carry only their component labels
+ * in the model; the gateways chart also stamps `service.istio.io/canonical-name: <name>`,
+ * `operator.istio.io/component` and `sidecar.istio.io/inject: "false"` on the pods, and Gateways
+ * select on them (blog "On Demand Egress Gateways").
+ */
+export function podLabels(w: Workload): Record<string, string> {
+  if (!w.fromOperator) return w.labels;
+  return {
+    'service.istio.io/canonical-name': w.fromOperator.name,
+    'operator.istio.io/component': w.fromOperator.component === 'egressGateways' ? 'EgressGateways' : 'IngressGateways',
+    'sidecar.istio.io/inject': 'false',
+    ...w.labels,
+  };
+}
+
+/**
+ * Whether a Gateway is served by an egress gateway: it selects an egress gateway workload of the
+ * input, or, when it selects none in the input, its selector carries the egress chart's labels.
+ */
+export function isEgressGateway(mesh: Mesh, gw: GatewayInfo): boolean {
+  const pods = gatewayWorkloads(mesh, gw);
+  if (pods.length > 0) return pods.some(isEgressGatewayWorkload);
+  return hasSelector(gw.selector) && labelsLookEgress(gw.selector);
+}
+
+/** A Service (in the input or only named by a route) and what is known of the pods behind it. */
+export interface ServiceTarget {
+  host: string;
+  service?: ServiceInfo;
+  /** Pods of the input the Service selects (in its namespace). */
+  workloads: Workload[];
+  /** Labels the pods are known to carry when none is in the input: the Service selector, or the chart's defaults. */
+  labels?: Record<string, string>;
+  /** Fronts an egress gateway. */
+  egress: boolean;
+}
+
+/**
+ * What a route destination host points at, when it is a Service: a Kubernetes Service or an
+ * IstioOperator gateway Service of the input, or a `*.svc.cluster.local` name of an egress gateway
+ * (`istio-egressgateway…`) whose Service is not in the input (its pods then carry the gateways chart's
+ * selector labels `app: <name>`, `istio: <name without "istio-">`).
+ */
+export function serviceTarget(mesh: Mesh, host: string): ServiceTarget | undefined {
+  let cache = targetsOfMesh.get(mesh);
+  if (!cache) targetsOfMesh.set(mesh, (cache = new Map()));
+  const key = host.toLowerCase();
+  if (!cache.has(key)) cache.set(key, computeServiceTarget(mesh, key));
+  return cache.get(key);
+}
+
+function computeServiceTarget(mesh: Mesh, host: string): ServiceTarget | undefined {
+  const svc = mesh.serviceByHost(host);
+  if (svc) {
+    if (!hasSelector(svc.selector)) return { host, service: svc, workloads: [], egress: EGRESS_NAME.test(svc.name) };
+    const workloads = mesh.workloadsMatching(svc.selector, svc.namespace);
+    const egress = workloads.length > 0 ? workloads.some(isEgressGatewayWorkload) : labelsLookEgress(svc.selector) || EGRESS_NAME.test(svc.name);
+    return { host, service: svc, workloads, labels: svc.selector, egress };
+  }
+  const parsed = parseServiceFqdn(host);
+  if (parsed && EGRESS_NAME.test(parsed.name)) {
+    // The gateways chart's selector labels: app = name, istio = name without "istio-".
+    const labels = { app: parsed.name, istio: parsed.name.replace(/^istio-/, '') };
+    return { host, workloads: [], labels, egress: true };
+  }
+  return undefined;
+}
+
+/** The egress gateway Service a destination host names, if any. */
+export function egressGatewayService(mesh: Mesh, host: string): ServiceTarget | undefined {
+  const t = serviceTarget(mesh, host);
+  return t?.egress ? t : undefined;
+}
+
+/**
+ * Whether a Gateway runs on the pods behind a Service. With the pods in the input, by the selector;
+ * without them, unless the selector contradicts the labels the pods are known to carry (the input
+ * may hold only part of the cluster: a doubt counts as "yes").
+ */
+export function gatewaySelectsService(gw: GatewayInfo, target: ServiceTarget): boolean {
+  if (target.workloads.length > 0) {
+    return target.workloads.some((w) => (hasSelector(gw.selector) ? labelsMatch(gw.selector, podLabels(w)) : isGatewayWorkload(w)));
+  }
+  if (!hasSelector(gw.selector) || !target.labels) return true;
+  const known = target.labels;
+  if (Object.entries(gw.selector).every(([k, v]) => known[k] === undefined || known[k] === v)) return true;
+  // Only the name of the Service is known: its pods may carry custom labels, so any Gateway that
+  // selects egress gateway pods may be on it.
+  return !target.service && labelsLookEgress(gw.selector);
+}
+
+// ---------------------------------------------------------------- who evaluates a rule
+
+/** A proxy that evaluates a VirtualService rule, as far as the DestinationRule lookup cares (§3.3). */
+export interface RuleClient {
+  namespace: string;
+  labels?: Record<string, string>;
+  /** For messages: "sidecars in namespace shop", "gateway pods of Gateway istio-system/egress in namespace istio-system". */
+  label: string;
+}
+
+/**
+ * The proxies that evaluate a rule bound to `gateways`. For `mesh`: sidecars in the namespaces the
+ * VirtualService is exported to; an export to every namespace is represented by the VS's own
+ * namespace (the one namespace certain to hold clients). For a Gateway: the pods it selects (their
+ * namespaces and labels), else the Gateway's namespace. Gateways missing from the input are skipped.
+ */
+export function ruleClients(mesh: Mesh, vs: VirtualServiceInfo, gateways: readonly GatewayRef[]): RuleClient[] {
+  const out = new Map<string, RuleClient>();
+  const add = (c: RuleClient) => {
+    const key = `${c.namespace}|${c.labels ? JSON.stringify(Object.entries(c.labels).sort()) : ''}`;
+    if (!out.has(key)) out.set(key, c);
+  };
+  for (const ref of gateways) {
+    if (ref.mesh) {
+      const list = vs.exportTo ?? [];
+      if (list.length === 0 || list.includes('*')) add({ namespace: vs.namespace, label: `sidecars in namespace ${vs.namespace}` });
+      else for (const e of list) {
+        const ns = e === '.' ? vs.namespace : e;
+        add({ namespace: ns, label: `sidecars in namespace ${ns}` });
+      }
+      continue;
+    }
+    const gw = mesh.gateway(ref.namespace, ref.name);
+    if (!gw) continue;
+    const pods = gatewayWorkloads(mesh, gw);
+    if (pods.length === 0) add({ namespace: gw.namespace, label: `gateway pods of ${gw.resource.ref} (assumed in namespace ${gw.namespace})` });
+    for (const p of pods) add({ namespace: p.namespace, labels: podLabels(p), label: `gateway pods of ${gw.resource.ref} in namespace ${p.namespace}` });
+  }
+  return [...out.values()];
+}
+
+// ---------------------------------------------------------------- gateway servers (§5 table)
+
+/**
+ * The VirtualService block a Gateway server routes with (pkg/config/gateway): PASSTHROUGH and
+ * AUTO_PASSTHROUGH → `tls`; HTTP, or HTTPS terminated → `http`; TLS terminated, TCP and the other
+ * L4 protocols → `tcp`. undefined when it cannot be told (no port, protocol unknown, HTTPS/TLS
+ * without a TLS mode).
+ */
+export function gatewayServerRouteKind(server: GatewayServer): RouteKind | undefined {
+  const p = server.port?.protocol;
+  if (!p || p === 'UNKNOWN' || p === 'UDP') return undefined;
+  const mode = server.tlsMode;
+  if (mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') return p === 'HTTPS' || p === 'TLS' ? 'tls' : undefined;
+  const terminated = mode === 'SIMPLE' || mode === 'MUTUAL' || mode === 'ISTIO_MUTUAL' || mode === 'OPTIONAL_MUTUAL';
+  if (p === 'HTTPS') return terminated ? 'http' : undefined;
+  if (p === 'TLS') return terminated ? 'tcp' : undefined;
+  if (p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB') return 'http';
+  return 'tcp'; // TCP, MONGO, REDIS, MYSQL
+}
+
+/** Whether a server host (`[ns/]dnsName`) admits a VirtualService host of a VS in `vsNamespace` (§6). */
+export function serverAdmitsHost(server: GatewayServer, host: string, vsNamespace: string): boolean {
+  return server.hosts.some((h) => (h.namespace === '*' || h.namespace === vsNamespace) && hostCovers(h.host, host));
+}
+
+// ---------------------------------------------------------------- host index
+
+/** Items keyed by host, answering "which items' hosts overlap this host" without a scan. */
+export class HostIndex<T> {
+  private readonly exact = new Map<string, { seq: number; item: T }[]>();
+  /** Items under every wildcard pattern that covers their host. */
+  private readonly covered = new Map<string, { seq: number; item: T }[]>();
+  private seq = 0;
+
+  add(host: string, item: T): void {
+    const h = host.toLowerCase();
+    const entry = { seq: this.seq++, item };
+    pushTo(this.exact, h, entry);
+    for (const p of coveringWildcards(h)) pushTo(this.covered, p, entry);
+  }
+
+  /** Items whose host equals `host`, covers it, or (for a wildcard `host`) is covered by it; in insertion order. */
+  overlapping(host: string): T[] {
+    const h = host.toLowerCase();
+    const found = new Map<number, T>();
+    const take = (list: { seq: number; item: T }[] | undefined) => list?.forEach((e) => found.set(e.seq, e.item));
+    take(this.exact.get(h));
+    for (const p of coveringWildcards(h)) take(this.exact.get(p));
+    if (isWildcard(h)) take(this.covered.get(h));
+    return [...found.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+// ---------------------------------------------------------------- rules by binding
+
+/** A rule (with at least one route) of a VirtualService bound to a Gateway, under one VS host. */
+export interface GatewayBoundRule {
+  vs: VirtualServiceInfo;
+  rule: RouteRule;
+  ref: Extract<GatewayRef, { mesh: false }>;
+  /** undefined when the Gateway is not in the input. */
+  gateway?: GatewayInfo;
+  host: string;
+  hostPath: FieldPath;
+}
+
+/** A rule that applies to sidecars (`mesh`), with its route destinations, under one VS host. */
+export interface MeshBoundRule {
+  vs: VirtualServiceInfo;
+  rule: RouteRule;
+  destinations: RouteDestination[];
+  host: string;
+}
+
+export interface RouteIndex {
+  gatewayRules: HostIndex<GatewayBoundRule>;
+  meshRules: HostIndex<MeshBoundRule>;
+  /** Route (non-mirror) destinations of a rule. */
+  destinationsOf(vs: VirtualServiceInfo, rule: RouteRule): RouteDestination[];
+}
+
+const routeIndexes = new WeakMap<Mesh, RouteIndex>();
+
+/** Mesh-bound and gateway-bound rules indexed by VirtualService host; built once per Mesh. */
+export function routeIndex(mesh: Mesh): RouteIndex {
+  let idx = routeIndexes.get(mesh);
+  if (idx) return idx;
+  const byRule = new Map<VirtualServiceInfo, Map<string, RouteDestination[]>>();
+  for (const d of mesh.routeDestinations()) {
+    if (d.mirror) continue;
+    let m = byRule.get(d.vs);
+    if (!m) byRule.set(d.vs, (m = new Map()));
+    pushTo(m, `${d.kind}/${d.ruleIndex}`, d);
+  }
+  const destinationsOf = (vs: VirtualServiceInfo, rule: RouteRule) => byRule.get(vs)?.get(`${rule.kind}/${rule.index}`) ?? [];
+  const gatewayRules = new HostIndex<GatewayBoundRule>();
+  const meshRules = new HostIndex<MeshBoundRule>();
+  for (const vs of mesh.virtualServices) {
+    for (const rule of vs.rules) {
+      const destinations = destinationsOf(vs, rule);
+      if (destinations.length === 0) continue;
+      for (const h of vs.hosts) {
+        if (!h.host) continue;
+        for (const ref of rule.gateways) {
+          if (ref.mesh) meshRules.add(h.host, { vs, rule, destinations, host: h.host });
+          else gatewayRules.add(h.host, { vs, rule, ref, gateway: mesh.gateway(ref.namespace, ref.name), host: h.host, hostPath: h.path });
+        }
+      }
+    }
+  }
+  idx = { gatewayRules, meshRules, destinationsOf };
+  routeIndexes.set(mesh, idx);
+  return idx;
+}
