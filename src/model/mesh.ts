@@ -413,9 +413,14 @@ export class Mesh {
     const levels: { level: DestinationRuleLookup['level']; ns: string }[] = [{ level: 'client', ns: clientNamespace }];
     const svcNs = this.serviceNamespaceOf(h);
     if (svcNs && svcNs !== clientNamespace) levels.push({ level: 'service', ns: svcNs });
-    if (this.rootNamespace !== clientNamespace && this.rootNamespace !== svcNs) levels.push({ level: 'root', ns: this.rootNamespace });
+    // A proxy in the root namespace (e.g. an egress gateway in istio-system) looks first only at the
+    // root namespace's private rules, then the service's namespace, then the root's exported rules
+    // (push_context.go#destinationRule), so a mesh-wide `*.local` rule does not hide a service's own.
+    const clientIsRoot = clientNamespace === this.rootNamespace;
+    if (clientIsRoot || this.rootNamespace !== svcNs) levels.push({ level: 'root', ns: this.rootNamespace });
     for (const { level, ns } of levels) {
       const candidates = (this.drByNs.get(ns) ?? []).filter((dr) => {
+        if (clientIsRoot && level !== 'service' && isPrivateRule(dr) !== (level === 'client')) return false;
         if (dr.workloadSelector) {
           // Selector rules are private to their namespace and apply only to the workloads they select.
           if (ns !== clientNamespace || !clientLabels || !labelsMatch(dr.workloadSelector, clientLabels)) return false;
@@ -498,6 +503,12 @@ export class Mesh {
   isWildcardHost(host: string): boolean {
     return isWildcard(host);
   }
+}
+
+/** A rule exported only to its own namespace (`.` or its name), or with a workloadSelector (§2: forced private). */
+function isPrivateRule(dr: DestinationRuleInfo): boolean {
+  if (dr.workloadSelector) return true;
+  return dr.exportTo?.length === 1 && (dr.exportTo[0] === '.' || dr.exportTo[0] === dr.namespace);
 }
 
 function tlsOf(rule: DestinationRuleInfo, tls: JsonObject, path: FieldPath): ClientTls {
