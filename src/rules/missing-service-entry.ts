@@ -1,0 +1,39 @@
+import { isIpLiteral } from '../model/mesh.js';
+import { describeReference, registryProblems, registrySeverity, type HostRefKind } from '../model/external-hosts.js';
+import type { Rule } from './types.js';
+
+/** What an unknown host does to each kind of reference while unknown hosts are let through (§1.2, §2). */
+const ALLOW_ANY_EFFECT: Record<HostRefKind, string> = {
+  'vs-host': 'sidecars treat it as an unknown host, so this VirtualService applies at most to plain HTTP and other traffic to it passes through unmanaged',
+  'route-destination': 'the route points at a cluster that does not exist (503, or a reset for TCP/TLS)',
+  mirror: 'the mirror points at a cluster that does not exist, so nothing is mirrored',
+  'dr-host': 'this DestinationRule is ignored',
+  'gateway-host': 'the egress gateway has no registered service to send it to',
+  'sidecar-egress': 'this egress entry imports nothing',
+  'external-name': 'the alias resolves to no registered service, so calls through it pass through unmanaged',
+  'workload-url': 'its calls pass through unmanaged',
+};
+
+export const rule: Rule = {
+  id: 'missing-service-entry',
+  severity: 'error',
+  summary: 'An external host is referenced but no ServiceEntry declares it (blocked under REGISTRY_ONLY)',
+  docs: 'docs/rules/missing-service-entry.md',
+  related: ['IST0101', 'KIA1101', 'KIA0202', 'KIA1004'],
+  securitySeverity: 5.0,
+  check({ mesh, report }) {
+    for (const p of registryProblems(mesh)) {
+      if (p.status !== 'missing') continue;
+      const severity = registrySeverity(p);
+      if (!severity) continue;
+      const host = p.ref.host;
+      const fix = isIpLiteral(host) ? `Add a ServiceEntry whose addresses include ${host}.` : `Add a ServiceEntry for ${host}.`;
+      const policy = p.consumer.policy;
+      const message =
+        policy.mode === 'REGISTRY_ONLY'
+          ? `Host "${host}" (${describeReference(p)}) has no ServiceEntry; under REGISTRY_ONLY (set by ${policy.setBy}) its calls fail with 502 (HTTP) or a reset (TLS/TCP). ${fix}`
+          : `Host "${host}" (${describeReference(p)}) has no ServiceEntry: ${ALLOW_ANY_EFFECT[p.ref.kind]}, and under REGISTRY_ONLY its calls would fail (mode now ${policy.mode}, set by ${policy.setBy}). ${fix}`;
+      report({ resource: p.ref.resource, path: p.ref.path, message, severity });
+    }
+  },
+};

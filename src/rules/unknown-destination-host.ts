@@ -1,0 +1,52 @@
+import { expandClusterLocal, looksClusterLocal } from '../model/external-hosts.js';
+import { levenshtein } from '../model/gateways.js';
+import type { ServiceInfo } from '../model/kinds.js';
+import type { Rule } from './types.js';
+
+/** Services of a default Istio install (the gateway charts): assumed present, since installs rarely sit beside the configuration. */
+const INSTALLED_BY_ISTIO = ['istio-egressgateway', 'istio-ingressgateway'].map((name) => ({ name, namespace: 'istio-system', fqdn: `${name}.istio-system.svc.cluster.local` }));
+
+export const rule: Rule = {
+  id: 'unknown-destination-host',
+  severity: 'warning',
+  summary: 'A route destination names a cluster-local host that no Service or ServiceEntry in the input defines',
+  docs: 'docs/rules/unknown-destination-host.md',
+  related: ['IST0101', 'KIA1101'],
+  check({ mesh, report }) {
+    const byNamespace = new Map<string, ServiceInfo[]>();
+    const byName = new Map<string, ServiceInfo[]>();
+    for (const s of [...mesh.services, ...mesh.operatorServices]) {
+      for (const [map, key] of [
+        [byNamespace, s.namespace],
+        [byName, s.name],
+      ] as const) {
+        const list = map.get(key);
+        if (list) list.push(s);
+        else map.set(key, [s]);
+      }
+    }
+    for (const d of mesh.routeDestinations()) {
+      const raw = d.rawHost.trim();
+      if (!raw || raw.startsWith('*') || !looksClusterLocal(mesh, raw)) continue;
+      const fqdn = expandClusterLocal(raw, d.vs.namespace);
+      if (mesh.serviceByHost(fqdn) || mesh.serviceEntriesForHost(fqdn).length > 0 || mesh.serviceEntriesForHost(d.host).length > 0) continue;
+      if (INSTALLED_BY_ISTIO.some((s) => s.fqdn === fqdn)) continue;
+      const svcNs = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[1]! : undefined;
+      const candidates: { name: string; fqdn: string }[] = svcNs ? [...(byNamespace.get(svcNs) ?? []), ...INSTALLED_BY_ISTIO.filter((s) => s.namespace === svcNs)] : [];
+      const name = fqdn.split('.')[0]!;
+      const close = candidates
+        .map((s) => ({ s, dist: levenshtein(name, s.name) }))
+        .filter((x) => x.dist <= Math.max(2, Math.floor(name.length / 4)))
+        .sort((a, b) => a.dist - b.dist || a.s.fqdn.localeCompare(b.s.fqdn))[0];
+      // The same name in another namespace: a short name resolves in the VirtualService's namespace only.
+      const elsewhere = (byName.get(name) ?? []).map((s) => s.fqdn).sort()[0];
+      const suggestion = close?.s.fqdn ?? elsewhere;
+      const hint = suggestion ? ` Did you mean ${suggestion}?` : ' Check the name, or lint together with (or --context) the manifests that define it.';
+      report({
+        resource: d.vs.resource,
+        path: [...d.path, 'host'],
+        message: `${d.mirror ? 'Mirror' : 'Route'} destination "${raw}"${raw.toLowerCase() === fqdn ? '' : ` (${fqdn})`} is defined by no Service or ServiceEntry in the input: if it does not exist in the cluster, ${d.mirror ? 'mirrored requests are dropped' : 'requests get 503 (no cluster)'}.${hint}`,
+      });
+    }
+  },
+};
