@@ -178,3 +178,12 @@ describe('the installed entry point', () => {
     expect(v.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('README', () => {
+  it('lists the rules exactly as `mesh-egress-lint rules --format markdown` prints them', async () => {
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const table = /<!-- rules-table:start -->\n([\s\S]*?)\n<!-- rules-table:end -->/.exec(readme)?.[1];
+    const printed = (await cli(['rules', '--format', 'markdown'], tempTree({}))).stdout.trimEnd();
+    expect(table).toBe(printed);
+  });
+});
