@@ -1,5 +1,5 @@
 // argv → options, wiring, exit codes (0 clean, 1 findings at or above --fail-on, 2 usage or input errors).
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BaselineError } from './baseline.js';
@@ -7,6 +7,7 @@ import { literalGlob, loadConfig, ConfigError, type ResolvedConfig } from './con
 import { atOrAbove, lint, type LintResult } from './engine.js';
 import { LATEST_ISTIO, type IstioVersion } from './model/mesh.js';
 import { readMeshConfigFile } from './meshconfig.js';
+import { readStdinBounded } from './load/read.js';
 import { loadRules } from './rules/index.js';
 import type { Severity } from './types.js';
 import { TOOL } from './version.js';
@@ -226,7 +227,8 @@ function formatTimings(r: LintResult): string {
 
 export function readStdin(): Buffer {
   try {
-    return readFileSync(0);
+    // Bounded: piping gigabytes in must not take gigabytes of memory (the input is skipped as too large).
+    return readStdinBounded();
   } catch {
     return Buffer.alloc(0);
   }

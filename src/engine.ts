@@ -94,10 +94,15 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const { rule, input } of inputs) {
+  // Locate file by file, document by document (positions re-parse a document's text, which is
+  // then cached briefly); context files are not located at all.
+  const located = inputs
+    .map((x, i) => ({ ...x, i, file: sourcePathOf(x.input) ?? '', docIndex: (x.input.resource?.doc ?? x.input.doc)?.index ?? -1 }))
+    .filter((x) => reported.has(x.file))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.docIndex - b.docIndex || a.i - b.i));
+  for (const { rule, input } of located) {
     const f = toFinding(rule, input, severities[rule.id] as Severity);
     if (!f) continue;
-    if (!reported.has(sourcePathOf(input) ?? '')) continue;
     const key = `${f.file}\0${f.line}\0${f.column}\0${f.ruleId}\0${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,27 +1,37 @@
 import fg from 'fast-glob';
-import { statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 
 export interface Discovered {
   /** Absolute paths of files to read, sorted. */
   files: string[];
+  /** Files named on the command line (read even when they are not regular files: `<(helm template …)`). */
+  explicit: Set<string>;
+  /** Directories met while walking that could not be listed: their files cannot be accounted for. */
+  unreadableDirs: { path: string; message: string }[];
   /** Paths that could not be linted at all (missing, unreadable directories). */
   errors: { path: string; message: string }[];
   /** True when '-' was given. */
   stdin: boolean;
 }
 
-const PATTERNS = ['**/*.yaml', '**/*.yml', '**/*.json'];
-const IGNORE = ['**/node_modules/**', '**/.git/**'];
+const EXTENSIONS = ['.yaml', '.yml', '.json'];
+/** Directory names never walked (dot-directories are skipped as well). */
+const SKIP_DIRS = new Set(['node_modules']);
 
 /**
  * Expands the command line's paths into files. Directories are walked without following
  * symbolic links (so a link loop cannot trap the walk); a path given as a file is linted
- * whatever its extension.
+ * whatever its extension. Entries of the walk that are directories are not files (a directory
+ * named `x.yaml` is walked like any other); every other entry with a manifest extension
+ * (regular files, symbolic links, FIFOs, sockets, devices) is returned, and the reader decides
+ * whether it can be read.
  */
 export function discover(inputs: string[], cwd: string, ignorePaths: string[] = []): Discovered {
   const files = new Set<string>();
+  const explicit = new Set<string>();
   const errors: Discovered['errors'] = [];
+  const unreadableDirs: Discovered['unreadableDirs'] = [];
   let stdin = false;
   for (const input of inputs) {
     if (input === '-') {
@@ -37,25 +47,16 @@ export function discover(inputs: string[], cwd: string, ignorePaths: string[] = 
       continue;
     }
     if (st.isDirectory()) {
-      let found: string[];
       try {
-        found = fg.sync(PATTERNS, {
-          cwd: abs,
-          absolute: true,
-          dot: false,
-          onlyFiles: false,
-          followSymbolicLinks: false,
-          ignore: IGNORE,
-          suppressErrors: true,
-          unique: true,
-        });
+        readdirSync(abs);
       } catch (e) {
         errors.push({ path: input, message: describeFsError(e) });
         continue;
       }
-      for (const f of found) files.add(path.normalize(f));
+      walk(abs, files, unreadableDirs);
     } else {
       files.add(abs);
+      explicit.add(abs);
     }
   }
   let list = [...files];
@@ -66,14 +67,51 @@ export function discover(inputs: string[], cwd: string, ignorePaths: string[] = 
       ),
     );
     const matchers = ignorePaths.map((g) => globToRegExp(g));
-    list = list.filter((f) => {
+    const keep = (f: string) => {
       if (ignored.has(f)) return false;
       const rel = toDisplayPath(f, cwd);
       return !matchers.some((re) => re.test(rel));
-    });
+    };
+    list = list.filter(keep);
+    for (let i = unreadableDirs.length - 1; i >= 0; i--) if (!keep(unreadableDirs[i]!.path)) unreadableDirs.splice(i, 1);
   }
   list.sort();
-  return { files: list, errors, stdin };
+  unreadableDirs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: list, explicit, unreadableDirs, errors, stdin };
+}
+
+/** Iterative walk (no recursion: depth is bounded by nothing but the file system). */
+function walk(root: string, files: Set<string>, unreadable: Discovered['unreadableDirs']): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      unreadable.push({ path: dir, message: describeFsError(e) });
+      continue;
+    }
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name.startsWith('.')) continue;
+      const full = path.join(dir, name);
+      let isDir = entry.isDirectory();
+      if (!isDir && !entry.isFile() && !entry.isSymbolicLink() && !entry.isFIFO() && !entry.isSocket() && !entry.isCharacterDevice() && !entry.isBlockDevice()) {
+        // DT_UNKNOWN (some file systems): ask lstat.
+        try {
+          isDir = lstatSync(full).isDirectory();
+        } catch {
+          // Vanished: the reader reports it if it matches.
+        }
+      }
+      if (isDir) {
+        if (!SKIP_DIRS.has(name)) stack.push(full);
+        continue;
+      }
+      if (EXTENSIONS.some((ext) => name.endsWith(ext) && name.length > ext.length)) files.add(full);
+    }
+  }
 }
 
 export function toDisplayPath(abs: string, cwd: string): string {
@@ -101,7 +139,7 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-function describeFsError(e: unknown): string {
+export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
     case 'ENOENT':
@@ -111,7 +149,13 @@ function describeFsError(e: unknown): string {
       return 'permission denied';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'not a directory';
     default:
-      return err.message ?? String(e);
+      return oneLine(err.message ?? String(e));
   }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
 }

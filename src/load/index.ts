@@ -1,17 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { discover, toDisplayPath } from './discover.js';
-import { parseFile, type LoadedFile } from './parse.js';
+import { parseFile, skippedFile, type LoadedFile } from './parse.js';
+import { readInput } from './read.js';
 
 export { discover, toDisplayPath } from './discover.js';
 export type { LoadedFile, LoadProblem } from './parse.js';
+export { parseEmbeddedYaml } from './parse.js';
 
 export interface LoadResult {
+  /** Every input file, linted or skipped with the reason, sorted by path (stdin first). */
   files: LoadedFile[];
   /** Paths given on the command line that do not exist or cannot be read at all. */
   pathErrors: { path: string; message: string }[];
 }
 
-/** Reads and parses every input. A file that cannot be read becomes a skipped file with a notice. */
+/**
+ * Reads and parses every input. Never throws for a bad input: a file that cannot be read, is
+ * not a regular file or is too large becomes a skipped file with a notice, and so does a
+ * directory that cannot be listed while walking. Only paths named on the command line that do
+ * not exist end up in `pathErrors`.
+ */
 export function loadInputs(paths: string[], cwd: string, opts: { ignorePaths?: string[]; stdinText?: () => Buffer } = {}): LoadResult {
   const found = discover(paths, cwd, opts.ignorePaths ?? []);
   const files: LoadedFile[] = [];
@@ -19,24 +27,21 @@ export function loadInputs(paths: string[], cwd: string, opts: { ignorePaths?: s
     const bytes = opts.stdinText ? opts.stdinText() : readFileSync(0);
     files.push(parseFile({ path: '<stdin>', displayPath: '<stdin>' }, bytes));
   }
-  for (const abs of found.files) {
-    const file = { path: abs, displayPath: toDisplayPath(abs, cwd) };
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(abs);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const reason = err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ELOOP' ? 'symbolic link loop' : err.code === 'ENOENT' ? 'dangling symbolic link or removed while reading' : (err.message ?? String(e));
-      files.push({
-        file,
-        documents: [],
-        documentCount: 0,
-        skipped: `unreadable: ${reason}`,
-        problems: [{ ruleId: 'not-a-manifest', message: `Skipped: the file could not be read (${reason}).`, range: { line: 1, column: 1, endLine: 1, endColumn: 1 } }],
-      });
+  const entries: { abs: string; loaded?: LoadedFile }[] = found.files.map((abs) => ({ abs }));
+  for (const d of found.unreadableDirs) {
+    const file = { path: d.path, displayPath: toDisplayPath(d.path, cwd) };
+    entries.push({ abs: d.path, loaded: skippedFile(file, `the directory could not be read (${d.message}); files in it were not linted`) });
+  }
+  entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
+  for (const { abs, loaded } of entries) {
+    if (loaded) {
+      files.push(loaded);
       continue;
     }
-    files.push(parseFile(file, bytes));
+    const file = { path: abs, displayPath: toDisplayPath(abs, cwd) };
+    const read = readInput(abs, found.explicit.has(abs));
+    if (read.kind === 'directory') continue; // e.g. a link to a directory: not a file, and not followed
+    files.push(read.kind === 'skip' ? skippedFile(file, read.reason) : parseFile(file, read.bytes));
   }
   return { files, pathErrors: found.errors };
 }

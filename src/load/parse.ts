@@ -1,4 +1,4 @@
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Composer, Document, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Node, type YAMLError } from 'yaml';
 import type { FieldPath, ParsedDocument, Range, SourceFile } from '../types.js';
 
 /** A problem found while reading or parsing, before any model exists. */
@@ -25,6 +25,30 @@ export interface LoadedFile {
 export const MAX_ALIAS_COUNT = 1000;
 /** Files larger than this are skipped with a notice rather than parsed. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
+/**
+ * Deepest nesting of collections read. Manifests rarely pass 30 levels; the limit is checked on
+ * the parser's tokens (built without recursion) before anything recursive sees the document, so
+ * the parser, the schema validators and the rules never meet a stack overflow, and the result
+ * does not depend on the stack size.
+ */
+export const MAX_DEPTH = 256;
+/**
+ * Values an alias-expanded document may hold beyond one per character of its text. Aliases are
+ * shared, not copied, but every consumer walks them as copies: `a: &a [<100k items>]` followed by
+ * a thousand `*a` is a 100-million-value document for the rules.
+ */
+export const ALIAS_EXPANSION_SLACK = 100_000;
+
+// uniqueKeys is checked here, not by the yaml package, whose check compares every key with every
+// earlier key of its map: a 40,000-key map took 48 s.
+/**
+ * Lexical tokens read for one document at most (TokenBudgetExceeded): the yaml package keeps about
+ * 200 bytes per token while it composes a document, so this bounds memory near 1 GB. Typical
+ * manifests hold one token per 4–8 bytes; long strings are one token whatever their length.
+ */
+export const MAX_TOKENS = 4_000_000;
+
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' } as const;
 
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\$|include\b|if\b|range\b|with\b|define\b|template\b|end\b|toYaml\b|tpl\b|\/\*)/;
 
@@ -33,8 +57,31 @@ const FIRST: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 /** Decodes bytes and parses every document of one file. Never throws. */
 export function parseFile(file: SourceFile, bytes: Buffer): LoadedFile {
   const out: LoadedFile = { file, documents: [], problems: [], documentCount: 0 };
+  try {
+    return decodeAndParse(out, bytes);
+  } catch (e) {
+    // Nothing above is expected to throw; should it, the file is reported, not the run lost.
+    const failed: LoadedFile = { file, documents: [], problems: [], documentCount: 0, skipped: 'could not be parsed' };
+    failed.problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed: ${oneLine(e)}.`, range: FIRST });
+    return failed;
+  }
+}
+
+/** A file that is not linted at all (unreadable, not a regular file, too large). */
+export function skippedFile(file: SourceFile, reason: string): LoadedFile {
+  return {
+    file,
+    documents: [],
+    documentCount: 0,
+    skipped: reason,
+    problems: [{ ruleId: 'not-a-manifest', message: `Skipped: ${reason}.`, range: FIRST }],
+  };
+}
+
+function decodeAndParse(out: LoadedFile, bytes: Buffer): LoadedFile {
   if (bytes.length > MAX_FILE_BYTES) {
-    out.skipped = `file is ${(bytes.length / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit`;
+    // Standard input is read up to one byte over the limit; files are measured before reading (read.ts).
+    out.skipped = `the input is larger than the ${MAX_FILE_BYTES / 1048576} MiB limit`;
     out.problems.push({ ruleId: 'not-a-manifest', message: `Skipped: ${out.skipped}.`, range: FIRST });
     return out;
   }
@@ -42,6 +89,20 @@ export function parseFile(file: SourceFile, bytes: Buffer): LoadedFile {
   if (nul !== -1) {
     out.skipped = 'binary file (contains NUL bytes)';
     out.problems.push({ ruleId: 'not-a-manifest', message: 'Skipped: binary file (contains NUL bytes), not a YAML or JSON manifest.', range: FIRST });
+    return out;
+  }
+  const lateNul = bytes.indexOf(0, 8192);
+  if (lateNul !== -1) {
+    // A text file with a NUL further in: not binary by the usual test, but not YAML either.
+    const lineStart = bytes.lastIndexOf(0x0a, lateNul) + 1;
+    const line = countNewlines(bytes, lineStart) + 1;
+    const column = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, lateNul)).length + 1;
+    out.skipped = 'contains a NUL byte';
+    out.problems.push({
+      ruleId: 'yaml-syntax',
+      message: `File contains a NUL byte (line ${line}, column ${column}), which YAML does not allow; the file was not linted.`,
+      range: { line, column, endLine: line, endColumn: column + 1 },
+    });
     return out;
   }
   let text: string;
@@ -63,114 +124,475 @@ export function parseFile(file: SourceFile, bytes: Buffer): LoadedFile {
 }
 
 function parseText(out: LoadedFile, text: string): LoadedFile {
-  if (HELM_TEMPLATE.test(text)) {
+  const helm = HELM_TEMPLATE.exec(text);
+  if (helm) {
     out.skipped = 'Helm template';
-    const m = HELM_TEMPLATE.exec(text)!;
     const lc = new LineCounter();
     lc.addNewLine(0);
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lc.addNewLine(i + 1);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     out.problems.push({
       ruleId: 'not-a-manifest',
       message: 'Skipped: this file is a Helm template; lint the rendered output instead: `helm template <chart> | mesh-egress-lint -`.',
-      range: offsetRange(lc, m.index, m.index + m[0].length),
+      range: offsetRange(lc, helm.index, helm.index + helm[0].length),
     });
     return out;
   }
   const lc = new LineCounter();
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [];
-  } catch (e) {
-    out.problems.push({ ruleId: 'yaml-syntax', message: `YAML could not be parsed: ${oneLine(e)}.`, range: FIRST });
-    return out;
-  }
-  out.documentCount = docs.length;
-  // The syntax trees are dropped after this function: positions are needed only for the few
-  // documents with findings, so the file is parsed again on the first position asked of it.
   const locator = new Locator(text);
   let notManifestReported = false;
-  docs.forEach((ydoc, index) => {
-    if (ydoc.errors.length > 0) {
-      // One finding per document: the first error is the cause, the rest usually follow from it.
-      const err = ydoc.errors[0]!;
-      out.problems.push({ ruleId: 'yaml-syntax', message: `${yamlMessage(err.message)}.`, range: offsetRange(lc, err.pos[0], err.pos[1]) });
-      return;
-    }
-    let value: unknown;
-    try {
-      value = ydoc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      const reason =
-        e instanceof RangeError
-          ? 'the document is nested too deeply to be read'
-          : /alias/i.test(String((e as Error).message))
-            ? `the document expands more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?)`
-            : oneLine(e);
-      out.problems.push({ ruleId: 'yaml-syntax', message: `Document not linted: ${reason}.`, range: nodeRange(lc, ydoc.contents) ?? FIRST });
-      return;
-    }
-    if (value === null || value === undefined) return; // empty document
-    const docRange = nodeRange(lc, ydoc.contents) ?? FIRST;
-    const make = (v: unknown, basePath: FieldPath): ParsedDocument => ({
-      file: out.file,
-      index,
-      value: v,
-      basePath,
-      range: basePath.length === 0 ? docRange : locatePath(ydoc, lc, basePath, 'value'),
-      locate: (path, target = 'value') => {
-        const again = locator.get();
-        return locatePath(again.docs[index]!, again.lc, basePath.length ? [...basePath, ...path] : path, target);
-      },
-    });
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      if (!notManifestReported) {
-        notManifestReported = true;
-        out.problems.push({
-          ruleId: 'not-a-manifest',
-          message: `Skipped document ${index + 1}: it is ${Array.isArray(value) ? 'a list' : 'a scalar'}, not a Kubernetes object.`,
-          range: docRange,
-        });
+  let count = 0;
+  const stream = composeDocuments(text, lc, MAX_TOKENS);
+  try {
+    for (;;) {
+      const next = stream.next();
+      if (next.done) {
+        const streamErrors = next.value;
+        if (count === 0 && streamErrors.length > 0) {
+          const err = streamErrors[0]!;
+          out.problems.push({ ruleId: 'yaml-syntax', message: `${yamlMessage(err)}.`, range: offsetRange(lc, err.pos[0], err.pos[1]) });
+        }
+        break;
       }
-      return;
+      count++;
+      const { doc: ydoc, index, deepAt } = next.value;
+      // Each document is read and dropped before the next is composed: only values stay in memory.
+      notManifestReported = readDocument(out, ydoc, index, deepAt, lc, locator, notManifestReported);
     }
-    const obj = value as Record<string, unknown>;
-    if (isListKind(obj)) {
-      (obj.items as unknown[]).forEach((item, i) => {
-        if (item && typeof item === 'object' && !Array.isArray(item)) out.documents.push(make(item, ['items', i]));
-      });
-      return;
-    }
-    if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
-      if (!notManifestReported) {
-        notManifestReported = true;
-        const what =
-          typeof obj.kind === 'string' ? 'has `kind` but no `apiVersion`' : typeof obj.apiVersion === 'string' ? 'has `apiVersion` but no `kind`' : 'has no `apiVersion` or `kind`';
-        out.problems.push({
-          ruleId: 'not-a-manifest',
-          message: `Skipped: document ${index + 1} ${what} (Helm values, a kustomize file, a patch or a fragment?); lint rendered output with \`helm template … | mesh-egress-lint -\` or \`kustomize build … | mesh-egress-lint -\`.`,
-          range: docRange,
-        });
-      }
-      return;
-    }
-    out.documents.push(make(obj, []));
-  });
+  } catch (e) {
+    if (!(e instanceof TokenBudgetExceeded)) throw e;
+    const reason = `document ${e.index + 1} holds more than ${MAX_TOKENS.toLocaleString('en-US')} YAML tokens, too many to lint in bounded memory (split it)`;
+    const skipped: LoadedFile = { file: out.file, documents: [], documentCount: 0, skipped: reason, text, problems: [] };
+    skipped.problems.push({ ruleId: 'not-a-manifest', message: `Skipped: ${reason}.`, range: offsetRange(lc, e.offset, e.offset) });
+    return skipped;
+  }
+  out.documentCount = count;
   return out;
 }
 
-/** Re-parses a file's text on demand to answer position questions. */
-class Locator {
-  private parsed?: { docs: Document.Parsed[]; lc: LineCounter };
-  constructor(private readonly text: string) {}
-  get(): { docs: Document.Parsed[]; lc: LineCounter } {
-    if (!this.parsed) {
-      const lc = new LineCounter();
-      const docs = parseAllDocuments(this.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
-      this.parsed = { docs: Array.isArray(docs) ? docs : [], lc };
-    }
-    return this.parsed;
+/** Turns one composed document into a ParsedDocument or a problem. Returns notManifestReported. */
+function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, deepAt: number | undefined, lc: LineCounter, locator: Locator, notManifestReported: boolean): boolean {
+  const read = documentValue(ydoc, deepAt, lc);
+  if ('problem' in read) {
+    out.problems.push({ ruleId: 'yaml-syntax', message: `${read.problem}.`, range: read.range });
+    return notManifestReported;
   }
+  const { value, docRange } = read;
+  const [start, , end] = ydoc.range;
+  if (value === null || value === undefined) return notManifestReported; // empty document
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    if (!notManifestReported) {
+      out.problems.push({
+        ruleId: 'not-a-manifest',
+        message: `Skipped document ${index + 1}: it is ${Array.isArray(value) ? 'a list' : 'a scalar'}, not a Kubernetes object.`,
+        range: docRange,
+      });
+    }
+    return true;
+  }
+  const span: DocSpan = { start, end, line: lc.linePos(start).line };
+  const obj = value as Record<string, unknown>;
+  if (isListKind(obj)) {
+    let bad = -1;
+    (obj.items as unknown[]).forEach((item, i) => {
+      if (item && typeof item === 'object' && !Array.isArray(item)) {
+        out.documents.push(makeDocument(out.file, index, item, ['items', i], locatePath(ydoc, lc, ['items', i], 'value'), locator, span));
+      } else if (bad === -1) bad = i;
+    });
+    if (bad !== -1 && !notManifestReported) {
+      out.problems.push({
+        ruleId: 'not-a-manifest',
+        message: `Skipped item ${bad} of the ${String(obj.kind)} in document ${index + 1}: it is ${describeValue((obj.items as unknown[])[bad])}, not a Kubernetes object.`,
+        range: locatePath(ydoc, lc, ['items', bad], 'value'),
+      });
+      return true;
+    }
+    return notManifestReported;
+  }
+  if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && typeof obj.apiVersion === 'string' && obj.items !== undefined) {
+    if (!notManifestReported) {
+      out.problems.push({
+        ruleId: 'not-a-manifest',
+        message: `Skipped: the \`items\` of the ${obj.kind} in document ${index + 1} is ${describeValue(obj.items)}, not a list of Kubernetes objects.`,
+        range: locatePath(ydoc, lc, ['items'], 'value'),
+      });
+    }
+    return true;
+  }
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') {
+    if (!notManifestReported) {
+      const wrongType = (['apiVersion', 'kind'] as const).filter((k) => obj[k] !== undefined && obj[k] !== null && typeof obj[k] !== 'string');
+      const what =
+        wrongType.length > 0
+          ? `has ${wrongType.map((k) => `\`${k}\` as ${describeValue(obj[k])}`).join(' and ')}, not a string`
+          : typeof obj.kind === 'string'
+            ? 'has `kind` but no `apiVersion`'
+            : typeof obj.apiVersion === 'string'
+              ? 'has `apiVersion` but no `kind`'
+              : 'has no `apiVersion` or `kind`';
+      out.problems.push({
+        ruleId: 'not-a-manifest',
+        message: `Skipped: document ${index + 1} ${what} (Helm values, a kustomize file, a patch or a fragment?); lint rendered output with \`helm template … | mesh-egress-lint -\` or \`kustomize build … | mesh-egress-lint -\`.`,
+        range: docRange,
+      });
+    }
+    return true;
+  }
+  out.documents.push(makeDocument(out.file, index, obj, [], docRange, locator, span));
+  return notManifestReported;
+}
+
+/**
+ * The value of one composed document, or why it cannot be read (as a sentence without the final
+ * full stop, and where): nested too deeply, a syntax error (duplicate keys included: the first in
+ * the text wins), an alias bomb or cycle.
+ */
+function documentValue(ydoc: Document.Parsed, deepAt: number | undefined, lc: Lines): { value: unknown; docRange: Range } | { problem: string; range: Range } {
+  if (deepAt !== undefined) return { problem: `Document not linted: it is nested more than ${MAX_DEPTH} levels deep`, range: offsetRange(lc, deepAt, deepAt + 1) };
+  const err = ydoc.errors[0];
+  const dup = firstDuplicateKey(ydoc.contents);
+  if (dup && (!err || dup[0] < err.pos[0])) return { problem: 'Map keys must be unique', range: offsetRange(lc, dup[0], dup[1]) };
+  // One finding per document: the first error is the cause, the rest usually follow from it.
+  if (err) return { problem: yamlMessage(err), range: offsetRange(lc, err.pos[0], err.pos[1]) };
+  const docRange = nodeRange(lc, ydoc.contents) ?? FIRST;
+  let value: unknown;
+  try {
+    value = ydoc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const message = String((e as Error)?.message);
+    const reason =
+      e instanceof RangeError
+        ? 'it is nested too deeply to be read'
+        : /excessive alias/i.test(message)
+          ? `it expands more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?)`
+          : oneLine(e);
+    return { problem: `Document not linted: ${reason}`, range: docRange };
+  }
+  const [start, , end] = ydoc.range;
+  const checked = toPlainData(value, end - start + ALIAS_EXPANSION_SLACK);
+  if (checked.problem) return { problem: `Document not linted: ${checked.problem}`, range: docRange };
+  return { value: checked.value, docRange };
+}
+
+/**
+ * Parses YAML embedded in a manifest (a ConfigMap's `data.mesh`) with the loader's guards: bounded
+ * nesting, aliases, tokens and time (duplicate keys in linear time), and messages that do not
+ * depend on the stack size. `yaml.parse` has none of these: a 3,000-level `data.mesh` overflows
+ * the stack at a position that changes from run to run, and 40,000 keys take 48 s.
+ * An empty text gives `{ value: null }`.
+ */
+export function parseEmbeddedYaml(text: string): { value: unknown; error?: undefined } | { value?: undefined; error: string } {
+  const lc = new LineCounter();
+  try {
+    let found: ReturnType<typeof documentValue> | undefined;
+    for (const { doc, deepAt } of composeDocuments(text, lc, MAX_TOKENS)) {
+      if (found) return { error: 'it holds more than one YAML document' };
+      found = documentValue(doc, deepAt, lc);
+    }
+    if (!found) return { value: null };
+    if ('problem' in found) return { error: `${found.problem.replace(/^Document not linted: /, '')} at line ${found.range.line}, column ${found.range.column}` };
+    return { value: found.value };
+  } catch (e) {
+    if (e instanceof TokenBudgetExceeded) return { error: `it holds more than ${MAX_TOKENS.toLocaleString('en-US')} YAML tokens` };
+    return { error: oneLine(e) };
+  }
+}
+
+/** Where a document is in its file: offsets of its start and end, and the line it starts on. */
+interface DocSpan {
+  start: number;
+  end: number;
+  line: number;
+}
+
+/** Outside parseText on purpose: the closure must not keep the syntax trees alive. */
+function makeDocument(file: SourceFile, index: number, value: unknown, basePath: FieldPath, range: Range, locator: Locator, span: DocSpan): ParsedDocument {
+  return {
+    file,
+    index,
+    value,
+    basePath,
+    range,
+    locate: (path, target = 'value') => locator.locate(index, span, basePath.length ? [...basePath, ...path] : path, target, range),
+  };
+}
+
+class TokenBudgetExceeded extends Error {
+  constructor(
+    readonly offset: number,
+    readonly index: number,
+  ) {
+    super('token budget exceeded');
+  }
+}
+
+interface ComposedDocument {
+  doc: Document.Parsed;
+  index: number;
+  /** Offset of the first collection nested deeper than MAX_DEPTH (the document was composed empty). */
+  deepAt?: number;
+}
+
+/**
+ * parseAllDocuments, one document at a time, with two guards the yaml package lacks:
+ * - nesting is checked on the concrete syntax tree (which the yaml parser builds without
+ *   recursion) before the recursive composer sees it: a document nested deeper than MAX_DEPTH is
+ *   composed as an empty one and reported;
+ * - at most `budget` lexical tokens are read per document (TokenBudgetExceeded, with the offset
+ *   where the document starts), which bounds memory: documents are composed one at a time.
+ * Returns the errors found outside any document when there is no document.
+ */
+function* composeDocuments(text: string, lc: LineCounter, budget: number): Generator<ComposedDocument, YAMLError[]> {
+  const parser = new Parser(lc.addNewLine);
+  const composer = new Composer(PARSE_OPTIONS);
+  const deep = new Map<number, number>();
+  let docTokens = 0;
+  let emitted = 0;
+  let lexemes = 0;
+  let docStart = 0;
+  const wrap = (doc: unknown): ComposedDocument => {
+    const index = emitted++;
+    return { doc: doc as Document.Parsed, index, deepAt: deep.get(index) };
+  };
+  function* compose(cst: Iterable<CST.Token>): Generator<ComposedDocument> {
+    for (const token of cst) {
+      if (token.type === 'document') {
+        lexemes = 0;
+        docStart = parser.offset;
+        const at = depthExceeded(token.value, MAX_DEPTH);
+        if (at !== undefined) {
+          deep.set(docTokens, at);
+          token.value = undefined;
+        }
+        docTokens++;
+      }
+      for (const doc of composer.next(token)) yield wrap(doc);
+    }
+  }
+  lc.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    if (++lexemes > budget) throw new TokenBudgetExceeded(docStart, docTokens);
+    yield* compose(parser.next(lexeme));
+  }
+  yield* compose(parser.end());
+  for (const doc of composer.end(false, text.length)) yield wrap(doc);
+  return emitted === 0 ? composer.streamInfo().errors : [];
+}
+
+/**
+ * Range of the first key (in document order) equal to an earlier scalar key of the same map, by
+ * the yaml package's own rule for `uniqueKeys: true` (scalar values compared with ===), in linear
+ * time. Aliases are not followed.
+ */
+function firstDuplicateKey(root: unknown): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const items = node.items;
+      // Small maps (nearly all of them) compare pairwise; a Set pays off only for larger ones.
+      const seen = items.length > 16 ? new Set<unknown>() : undefined;
+      for (let i = 0; i < items.length; i++) {
+        const pair = items[i]!;
+        const key = pair.key;
+        if (isScalar(key)) {
+          const k = key.value;
+          let duplicate: boolean;
+          if (seen) {
+            duplicate = seen.has(k) && k === k; // NaN keys are never equal (===), as in the yaml package
+            seen.add(k);
+          } else {
+            duplicate = false;
+            for (let j = 0; j < i && !duplicate; j++) {
+              const other = items[j]!.key;
+              duplicate = isScalar(other) && other.value === k;
+            }
+          }
+          const r = key.range;
+          if (duplicate && r && (!best || r[0] < best[0])) best = [r[0], r[1]];
+        } else if (key) stack.push(key);
+        if (pair.value) stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
+  return best;
+}
+
+/** Offset of the first collection (in document order) deeper than `max`, walking iteratively. */
+function depthExceeded(root: CST.Token | undefined, max: number): number | undefined {
+  if (!root) return undefined;
+  const stack: { token: CST.Token; depth: number }[] = [{ token: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    const inner = depth + 1;
+    if (inner > max) return token.offset;
+    for (let i = token.items.length - 1; i >= 0; i--) {
+      const item = token.items[i]! as CST.CollectionItem;
+      if (item.value) stack.push({ token: item.value, depth: inner });
+      if (item.key) stack.push({ token: item.key, depth: inner });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks a document's value the way consumers will walk it (aliases as copies) without
+ * recursion, and turns the few non-JSON values YAML 1.1 tags produce (`!!timestamp`, `!!binary`,
+ * `!!set`, `!!omap`) into JSON data, as the API server would see them. Reports nesting deeper than
+ * MAX_DEPTH (aliases can nest what the text does not), alias cycles (`&a [*a]`) and expansion
+ * beyond `budget` values.
+ */
+function toPlainData(root: unknown, budget: number): { value?: unknown; problem?: string } {
+  const holder: { v: unknown } = { v: root };
+  type Frame = { parent: Record<string | number, unknown>; key: string | number; depth: number } | { exit: object };
+  const stack: Frame[] = [{ parent: holder as Record<string, unknown>, key: 'v', depth: 0 }];
+  const open = new Set<object>();
+  let count = 0;
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    if ('exit' in frame) {
+      open.delete(frame.exit);
+      continue;
+    }
+    let v = frame.parent[frame.key];
+    if (++count > budget) return { problem: `aliases expand it to more than ${budget} values (an alias bomb?)` };
+    if (v === null || typeof v !== 'object') continue;
+    if (!Array.isArray(v) && !isPlainObject(v)) {
+      v = plain(v);
+      frame.parent[frame.key] = v;
+      if (v === null || typeof v !== 'object') continue;
+    }
+    const obj = v as object;
+    if (open.has(obj)) return { problem: 'an alias refers to a collection that contains it (a cycle)' };
+    const depth = frame.depth + 1;
+    if (depth > MAX_DEPTH) return { problem: `aliases nest it more than ${MAX_DEPTH} levels deep` };
+    open.add(obj);
+    stack.push({ exit: obj });
+    const container = obj as Record<string | number, unknown>;
+    if (Array.isArray(obj)) for (let i = obj.length - 1; i >= 0; i--) stack.push({ parent: container, key: i, depth });
+    else {
+      const keys = Object.keys(obj);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push({ parent: container, key: keys[i]!, depth });
+    }
+  }
+  return { value: holder.v };
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function plain(v: object): unknown {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+  if (v instanceof Set) return [...v];
+  if (v instanceof Map) {
+    const o: Record<string, unknown> = {};
+    for (const [k, val] of v) {
+      const key = k !== null && typeof k === 'object' ? JSON.stringify(k) ?? String(k) : String(k);
+      Object.defineProperty(o, key, { value: val, writable: true, enumerable: true, configurable: true });
+    }
+    return o;
+  }
+  return String(v);
+}
+
+/** Maps offsets to 1-based lines and columns. */
+interface Lines {
+  linePos(offset: number): { line: number; col: number };
+}
+
+interface CachedDocument {
+  owner: Locator;
+  index: number;
+  doc: Document.Parsed;
+  lines: Lines;
+  weight: number;
+}
+
+/**
+ * Syntax trees kept for locating, most recently used first: a few documents, at most
+ * CACHE_WEIGHT characters of source between them (the newest is always kept). The engine asks for
+ * positions file by file, document by document, so each document is parsed again at most once.
+ */
+const astCache: CachedDocument[] = [];
+const CACHE_ENTRIES = 16;
+const CACHE_WEIGHT = 8 * 1024 * 1024;
+
+/**
+ * Answers position questions by parsing a document's text again on demand (only the document
+ * asked about, so a finding in a small document of a 30 MB file does not re-read the whole file).
+ * Never throws: when the document cannot be found again, the fallback range is returned.
+ */
+class Locator {
+  constructor(private readonly text: string) {}
+
+  locate(index: number, span: DocSpan, path: FieldPath, target: 'key' | 'value', fallback: Range): Range {
+    try {
+      const cached = this.document(index, span);
+      return cached ? locatePath(cached.doc, cached.lines, path, target) : fallback;
+    } catch {
+      return fallback;
+    }
+  }
+
+  private document(index: number, span: DocSpan): CachedDocument | undefined {
+    const at = astCache.findIndex((c) => c.owner === this && c.index === index);
+    if (at !== -1) {
+      const [hit] = astCache.splice(at, 1);
+      astCache.unshift(hit!);
+      return hit;
+    }
+    const found = this.parseOne(index, span);
+    if (!found) return undefined;
+    astCache.unshift(found);
+    let weight = 0;
+    for (let i = 0; i < astCache.length; i++) {
+      weight += astCache[i]!.weight;
+      if (i > 0 && (i >= CACHE_ENTRIES || weight > CACHE_WEIGHT)) {
+        astCache.length = i;
+        break;
+      }
+    }
+    return found;
+  }
+
+  private parseOne(index: number, span: DocSpan): CachedDocument | undefined {
+    // The document alone, from the start of its first line (columns stay the same), with lines shifted.
+    const lineStart = this.text.lastIndexOf('\n', span.start - 1) + 1;
+    const sub = this.text.slice(lineStart, span.end);
+    const subLc = new LineCounter();
+    for (const { doc } of composeDocuments(sub, subLc, Number.POSITIVE_INFINITY)) {
+      if (doc.range[0] + lineStart !== span.start) continue;
+      const shift = span.line - 1;
+      const lines: Lines = {
+        linePos: (offset) => {
+          const p = subLc.linePos(Math.max(0, offset));
+          return { line: p.line + shift, col: p.col };
+        },
+      };
+      return { owner: this, index, doc, lines, weight: sub.length };
+    }
+    // Not the same document on its own (should not happen): parse the whole file.
+    const lc = new LineCounter();
+    for (const { doc, index: i } of composeDocuments(this.text, lc, Number.POSITIVE_INFINITY)) {
+      if (i === index) return { owner: this, index, doc, lines: lc, weight: this.text.length };
+    }
+    return undefined;
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'scalar'}`;
 }
 
 function isListKind(obj: Record<string, unknown>): boolean {
@@ -183,7 +605,7 @@ function keyMatches(key: unknown, seg: string | number): boolean {
 }
 
 /** Walks the YAML AST along `path`. */
-function locatePath(doc: Document, lc: LineCounter, path: FieldPath, target: 'key' | 'value'): Range {
+function locatePath(doc: Document, lc: Lines, path: FieldPath, target: 'key' | 'value'): Range {
   let node: unknown = doc.contents;
   let fallback: Range | undefined = nodeRange(lc, node as Node);
   for (let i = 0; i < path.length; i++) {
@@ -212,26 +634,33 @@ function locatePath(doc: Document, lc: LineCounter, path: FieldPath, target: 'ke
   return nodeRange(lc, node as Node) ?? fallback ?? FIRST;
 }
 
-function nodeRange(lc: LineCounter, node: Node | null | undefined): Range | undefined {
+function nodeRange(lc: Lines, node: Node | null | undefined): Range | undefined {
   const r = node && (node as { range?: [number, number, number] }).range;
   if (!r) return undefined;
   return offsetRange(lc, r[0], r[1]);
 }
 
-function offsetRange(lc: LineCounter, start: number, end: number): Range {
+function offsetRange(lc: Lines, start: number, end: number): Range {
   const s = lc.linePos(start);
   const e = lc.linePos(Math.max(start, end));
   return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
 }
 
-function yamlMessage(message: string): string {
+function yamlMessage(err: YAMLError): string {
+  if (err.code === 'RESOURCE_EXHAUSTION') return `The document is too large or nested too deeply to be read`;
   // The yaml package appends " at line L, column C" and a code excerpt; the position is ours to report.
-  return oneLine(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')).replace(/\.$/, '');
+  return oneLine(err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')).replace(/\.$/, '');
 }
 
 function oneLine(e: unknown): string {
   const s = e instanceof Error ? e.message : String(e);
   return s.replace(/\s+/g, ' ').trim();
+}
+
+function countNewlines(bytes: Buffer, end: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < end; i = bytes.indexOf(0x0a, i + 1)) n++;
+  return n;
 }
 
 function invalidUtf8Position(bytes: Buffer): Range {

@@ -5,10 +5,13 @@
 /**
  * C0 controls, DEL, C1 controls, the bidi embedding/override/isolate controls (U+202A–U+202E,
  * U+2066–U+2069), the implicit direction marks (U+200E, U+200F, U+061C) and the Unicode line and
- * paragraph separators (U+2028, U+2029), which some terminals treat as newlines.
+ * paragraph separators (U+2028, U+2029), which some terminals treat as newlines, and lone
+ * surrogates.
  */
+// Lone surrogates (from YAML escapes such as "\ud800") are escaped too: written as UTF-8 they would
+// silently become U+FFFD and hide what the file holds.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

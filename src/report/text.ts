@@ -25,6 +25,15 @@ function severityColor(chalk: ChalkInstance, severity: Severity): (text: string)
   }
 }
 
+/** Messages shorter than this are padded so that rule ids line up; longer ones are not. */
+const MAX_MESSAGE_PAD = 160;
+
+function widest(lengths: number[]): number {
+  let max = 0;
+  for (const n of lengths) if (n > max) max = n;
+  return max;
+}
+
 interface Row {
   position: string;
   severity: Severity;
@@ -39,9 +48,12 @@ function fileBlock(chalk: ChalkInstance, file: string, findings: Finding[]): str
     message: escapeTerminal(f.message),
     ruleId: escapeTerminal(f.ruleId),
   }));
-  const positionWidth = Math.max(...rows.map((r) => r.position.length));
-  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
-  const messageWidth = Math.max(...rows.map((r) => r.message.length));
+  // No spread into Math.max (a file may have more findings than a call has room for arguments),
+  // and messages are padded to at most MAX_MESSAGE_PAD: one huge message (a megabyte-long host
+  // name) must not pad every other row of the file to its length.
+  const positionWidth = widest(rows.map((r) => r.position.length));
+  const severityWidth = widest(rows.map((r) => r.severity.length));
+  const messageWidth = Math.min(widest(rows.map((r) => r.message.length)), MAX_MESSAGE_PAD);
   const lines = [chalk.underline(escapeTerminal(file))];
   for (const r of rows) {
     // Pad the plain text first, then colour it, so escape codes do not disturb the alignment.
