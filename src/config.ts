@@ -13,6 +13,7 @@ import type { OutboundMode } from './model/policy.js';
 import { CATALOG_ORDER } from './rules/index.js';
 import type { Rule, RuleOptionDoc } from './rules/types.js';
 import type { Severity } from './types.js';
+import { didYouMean } from './util/suggest.js';
 
 export class ConfigError extends Error {
   /** True when the message starts with `<file>:<line>:<col>: ` and is printed as is. */
@@ -192,7 +193,7 @@ class ConfigReader {
         const doc = declared.find((o) => o.name === name);
         if (!doc) {
           if (declared.length === 0) this.failAt(keyNode, `rule ${id} has no options (unknown option "${name}")`);
-          this.failAt(keyNode, `unknown option "${name}" of rule ${id}${suggestion(name, declared.map((o) => o.name))}`);
+          this.failAt(keyNode, `unknown option "${name}" of rule ${id}${didYouMean(name, declared.map((o) => o.name))}`);
         }
         if (!hasOptionType(js, doc.type)) this.failAt(v ?? keyNode, `option "${name}" of rule ${id} must be ${article(doc.type)}`);
       }
@@ -250,14 +251,14 @@ class ConfigReader {
 
   private severity(node: Node): Severity | 'off' {
     const s = String((node as { value?: unknown }).value);
-    if (!(SEVERITY_VALUES as readonly string[]).includes(s)) this.failAt(node, `unknown severity "${s}"${suggestion(s, SEVERITY_VALUES)} (error, warning, info, off)`);
+    if (!(SEVERITY_VALUES as readonly string[]).includes(s)) this.failAt(node, `unknown severity "${s}"${didYouMean(s, SEVERITY_VALUES)} (error, warning, info, off)`);
     return s as Severity | 'off';
   }
 
   private oneOf(pair: Pair, value: Node | null, name: string, allowed: readonly string[]): string {
     if (!isScalar(value) || typeof value.value !== 'string') this.failAt(value ?? pair.key, `${name} must be one of ${allowed.join(', ')}`);
     const s = value.value;
-    if (!allowed.includes(s)) this.failAt(value, `unknown ${name} "${s}"${suggestion(s, allowed)} (${allowed.join(', ')})`);
+    if (!allowed.includes(s)) this.failAt(value, `unknown ${name} "${s}"${didYouMean(s, allowed)} (${allowed.join(', ')})`);
     return s;
   }
 
@@ -288,7 +289,7 @@ class ConfigReader {
     const key = isScalar(node) ? String(node.value) : undefined;
     if (key === undefined) this.failAt(node, `a ${what} must be a plain string`);
     if ((known as readonly string[]).includes(key)) return key as T;
-    const hint = suggestion(key, known);
+    const hint = didYouMean(key, known);
     this.failAt(node, `unknown ${what} "${key}"${hint || (known.length <= 10 ? ` (known: ${known.join(', ')})` : '')}`);
   }
 
@@ -328,44 +329,4 @@ function article(type: RuleOptionDoc['type']): string {
 function displayPath(cwd: string, file: string): string {
   const rel = path.relative(cwd, file);
   return (rel === '' || rel.startsWith('..') ? file : rel).split(path.sep).join('/');
-}
-
-// ── "did you mean" ──────────────────────────────────────────────────────────────────────────────
-
-/** `; did you mean "x"?` for the closest of `known`, or '' when nothing is close. */
-export function suggestion(input: string, known: readonly string[]): string {
-  const best = closest(input, known);
-  return best === undefined ? '' : `; did you mean "${best}"?`;
-}
-
-/** The known name closest to `input` (edit distance, case-insensitive), if it is close enough to be a typo. */
-export function closest(input: string, known: readonly string[]): string | undefined {
-  const a = input.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const b = k.toLowerCase();
-    let d = levenshtein(a, b);
-    // An abbreviation (`warn` for `warning`, `gateway-not` for `gateway-not-found`) is as good as a typo.
-    if (a.length >= 3 && b.startsWith(a)) d = Math.min(d, 1);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = k;
-    }
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(best.length / 3));
-  return bestDistance <= limit ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -8,9 +8,10 @@
 // suppress nothing are reported as findings of the built-in id `invalid-suppression`
 // (like ESLint's --report-unused-disable-directives, which reports outside the rule catalog).
 import { Parser } from 'yaml';
-import { closest } from './config.js';
 import type { LoadedFile } from './load/index.js';
 import type { FieldPath, Finding, Range, Resource } from './types.js';
+import { pushTo } from './util/collections.js';
+import { closestName, didYouMean } from './util/suggest.js';
 
 export const SUPPRESSION_RULE_ID = 'invalid-suppression';
 export const IGNORE_ANNOTATION = 'mesh-egress-lint.io/ignore';
@@ -65,11 +66,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
   for (const r of resources) directives.push(...annotationDirectives(r, opts, problems));
 
   const byFile = new Map<string, Directive[]>();
-  for (const d of directives) {
-    const list = byFile.get(d.file);
-    if (list) list.push(d);
-    else byFile.set(d.file, [d]);
-  }
+  for (const d of directives) pushTo(byFile, d.file, d);
 
   const kept: Finding[] = [];
   let suppressed = 0;
@@ -140,7 +137,7 @@ function commentDirectives(file: LoadedFile, opts: SuppressionOptions, problems:
     const base = { file: file.file.displayPath, range, path: [] as FieldPath };
     if (!(DIRECTIVE_NAMES as readonly string[]).includes(name)) {
       // `# mesh-egress-lint-disable-line`, `-disable-nextline`, …: a directive that does nothing.
-      const hint = closest(name, DIRECTIVE_NAMES);
+      const hint = closestName(name, DIRECTIVE_NAMES);
       problems.push(
         problem(
           base,
@@ -199,7 +196,7 @@ function validated(
       if (!known.includes(id)) known.push(id);
       continue;
     }
-    problems.push(problem(d, `Unknown rule id "${id}" in this ${d.label}${didYouMean(id, opts.knownRuleIds)} It suppresses nothing for that id.`));
+    problems.push(problem(d, `Unknown rule id "${id}" in this ${d.label}${didYouMean(id, opts.knownRuleIds, '.')} It suppresses nothing for that id.`));
   }
   if (form === 'comment' && (reason === undefined || reason === '')) {
     problems.push(problem(d, `This ${d.label} has no reason, so it suppresses nothing: add " -- <why the finding is acceptable>" after the rule ids.`));
@@ -286,7 +283,7 @@ function annotationDirectives(r: Resource, opts: SuppressionOptions, problems: F
     problems.push(
       problem(
         { file: r.doc.file.displayPath, range: r.doc.locate(path, 'key'), resource: r, path },
-        `Unknown annotation "${key}"${didYouMean(key, ANNOTATIONS)} It suppresses nothing (known: ${ANNOTATIONS.join(', ')}).`,
+        `Unknown annotation "${key}"${didYouMean(key, ANNOTATIONS, '.')} It suppresses nothing (known: ${ANNOTATIONS.join(', ')}).`,
       ),
     );
   }
@@ -319,12 +316,6 @@ function annotationDirectives(r: Resource, opts: SuppressionOptions, problems: F
   );
   if (d) out.push(d);
   return out;
-}
-
-/** `; did you mean "x"?` or `.` */
-function didYouMean(input: string, known: readonly string[]): string {
-  const hint = closest(input, known);
-  return hint ? `; did you mean "${hint}"?` : '.';
 }
 
 // ── findings about directives ──────────────────────────────────────────────────────────────────

@@ -11,10 +11,10 @@ import {
   OUTBOUND_POLICY_KEYS,
   RULE_SETTING_KEYS,
   SEVERITY_VALUES,
-  closest,
   parseConfig,
 } from '../src/config.js';
 import { loadRules } from '../src/rules/index.js';
+import { closestName as closest } from '../src/util/suggest.js';
 import { tempTree } from './helpers.js';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -4,15 +4,14 @@ import {
   egressGatewayService,
   gatewayServerRouteKind,
   gatewaySelectsService,
-  gatewayWorkloads,
   isEgressGateway,
-  isEgressGatewayWorkload,
-  isGatewayWorkload,
   routeIndex,
   ruleClients,
   serviceTarget,
 } from '../src/model/egress.js';
-import type { GatewayServer, Protocol } from '../src/model/kinds.js';
+import { gatewayModel, isEgressGatewayWorkload, isGatewayWorkload } from '../src/model/gateways.js';
+import type { GatewayInfo, GatewayServer, Protocol } from '../src/model/kinds.js';
+import type { Mesh } from '../src/model/mesh.js';
 import { lintYaml } from './helpers.js';
 
 const deployment = (name: string, ns: string, labels: Record<string, string>, annotations = '') => `apiVersion: apps/v1
@@ -36,6 +35,8 @@ metadata: {name: ${name}, namespace: ${ns}}
 spec:
 ${selector ? `  selector: ${JSON.stringify(selector)}\n` : ''}  servers: [{port: {number: 443, name: tls, protocol: TLS}, hosts: ["*"], tls: {mode: PASSTHROUGH}}]
 `;
+
+const gatewayWorkloads = (mesh: Mesh, gw: GatewayInfo) => gatewayModel(mesh).workloadsOf(gw);
 
 const server = (protocol: string, tlsMode?: string): GatewayServer => ({
   index: 0,

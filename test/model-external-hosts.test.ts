@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandClusterLocal, isExternalHost, looksClusterLocal, registryProblems, registrySeverity } from '../src/model/external-hosts.js';
-import { ignoredPolicyKeys, meshLayers } from '../src/model/mesh-layers.js';
+import { ignoredPolicyKeys } from '../src/model/mesh-layers.js';
 import { lintYaml } from './helpers.js';
 
 const deployment = (ns: string, url: string, labels = 'app: web') => `
@@ -169,7 +169,7 @@ spec:
     global: {outboundTrafficPolicy: {mode: ALLOW_ANY}}
 `;
     const { mesh } = await lintYaml({ 'i.yaml': iop });
-    expect(meshLayers(mesh).map((l) => [l.rank, l.revision, l.mode, l.rootNamespace, l.modePath?.join('.')])).toEqual([
+    expect(mesh.meshLayers.map((l) => [l.rank, l.revision, l.mode, l.rootNamespace, l.modePath?.join('.')])).toEqual([
       [2, 'canary', 'REGISTRY_ONLY', 'istio-config', 'spec.meshConfig.outboundTrafficPolicy.mode'],
       [1, 'canary', 'ALLOW_ANY', undefined, 'spec.values.meshConfig.outboundTrafficPolicy.mode'],
       [0, 'canary', 'ALLOW_ANY', undefined, 'spec.values.global.outboundTrafficPolicy.mode'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closestGateway, gatewayNameIndex, isGatewayWorkload, levenshtein, selectorKey, serverHostAdmits } from '../src/model/gateways.js';
+import { closestGateway, gatewayNameIndex, isGatewayWorkload, selectorKey, serverAdmitsHost } from '../src/model/gateways.js';
+import { editDistance as levenshtein } from '../src/util/suggest.js';
 import { resolveGatewayRef, type GatewayInfo, type Workload } from '../src/model/kinds.js';
 import { lintYaml } from './helpers.js';
 
@@ -48,6 +49,7 @@ describe('gateway workloads', () => {
 
 describe('server hosts', () => {
   const h = (namespace: string, host: string) => ({ namespace, host, raw: host, path: [] });
+  const serverHostAdmits = (host: ReturnType<typeof h>, vsNamespace: string, vsHost: string) => serverAdmitsHost({ hosts: [host] }, vsNamespace, vsHost);
   it('honours namespace parts and one-way wildcards', () => {
     expect(serverHostAdmits(h('*', '*.example.com'), 'shop', 'a.example.com')).toBe(true);
     expect(serverHostAdmits(h('*', '*.example.com'), 'shop', 'example.com')).toBe(false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportScope, isPortWideProtocol, scopesOverlap } from '../src/model/service-entry-ports.js';
+import { exportScope, scopesOverlap } from '../src/model/hosts.js';
+import { isPortWideProtocol } from '../src/model/service-entry-ports.js';
 import type { ServiceEntryInfo } from '../src/model/kinds.js';
 
 const se = (namespace: string, exportTo?: string[]) => ({ namespace, exportTo }) as ServiceEntryInfo;

@@ -1,84 +1,31 @@
 // Egress gateways and the two-hop egress pattern (semantics §3.3, §5 "Egress gateway", §6 "Selector",
-// "Routing to the egress gateway"): which workloads are gateways, which Services front an egress
-// gateway, which Gateways run on which pods, who evaluates a VirtualService rule (and so whose
-// DestinationRule lookup path applies), and indexes of mesh-bound and gateway-bound rules by host.
+// "Routing to the egress gateway"): which Services front a gateway or an egress gateway, which
+// Gateways are egress gateways, who evaluates a VirtualService rule (and so whose DestinationRule
+// lookup path applies), and indexes of mesh-bound and gateway-bound rules by host. Which workloads
+// are gateway proxies and which Gateway runs on which of them is gateways.ts's.
 import type { FieldPath } from '../types.js';
-import { coveringWildcards, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
+import { pushTo } from '../util/collections.js';
+import { gatewayModel, gatewayRunsOn, isEgressGatewayWorkload, isGatewayWorkload, labelsLookEgress, nameLooksEgress } from './gateways.js';
+import { coveringWildcards, isWildcard, parseServiceFqdn } from './hosts.js';
 import type { GatewayInfo, GatewayRef, GatewayServer, RouteDestination, RouteKind, RouteRule, ServiceInfo, VirtualServiceInfo, Workload } from './kinds.js';
 import type { Mesh } from './mesh.js';
-import { labelsMatch } from './resource.js';
-
-const EGRESS_NAME = /egress-?gateway/i;
-const GATEWAY_NAME = /gateway/i;
 
 /**
- * A gateway proxy (router mode): declared by an IstioOperator gateway component, injected with the
- * `gateway` template, managed by a Gateway API controller, or carrying the charts' `istio`/`app` labels.
+ * Whether a Gateway is served by an egress gateway: it runs on an egress gateway workload of the
+ * input, or, when it runs on none in the input, its selector carries the egress chart's labels.
  */
-export function isGatewayWorkload(w: Workload): boolean {
-  if (w.fromOperator) return true;
-  if ((w.annotations['inject.istio.io/templates'] ?? '').split(',').some((t) => t.trim() === 'gateway')) return true;
-  if (w.labels['gateway.istio.io/managed'] !== undefined || w.labels['istio.io/gateway-name'] !== undefined) return true;
-  return GATEWAY_NAME.test(w.labels.istio ?? '') || GATEWAY_NAME.test(w.labels.app ?? '');
-}
-
-/** An egress gateway workload: an IstioOperator `egressGateways` component, or the egress chart's labels. */
-export function isEgressGatewayWorkload(w: Workload): boolean {
-  if (w.fromOperator) return w.fromOperator.component === 'egressGateways';
-  return labelsLookEgress(w.labels);
-}
-
-function labelsLookEgress(labels: Record<string, string>): boolean {
-  return EGRESS_NAME.test(labels.istio ?? '') || EGRESS_NAME.test(labels.app ?? '') || EGRESS_NAME.test(labels['istio.io/gateway-name'] ?? '');
+export function isEgressGateway(mesh: Mesh, gw: GatewayInfo): boolean {
+  const pods = gatewayModel(mesh).workloadsOf(gw);
+  if (pods.length > 0) return pods.some(isEgressGatewayWorkload);
+  return hasSelector(gw.selector) && labelsLookEgress(gw.selector);
 }
 
 function hasSelector(sel: Record<string, string> | undefined): sel is Record<string, string> {
   return sel !== undefined && Object.keys(sel).length > 0;
 }
 
-/**
- * Workloads a Gateway runs on: pods in any namespace whose labels its selector matches (istiod's
- * default PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false); no selector means every gateway workload (§6).
- */
-export function gatewayWorkloads(mesh: Mesh, gw: GatewayInfo): Workload[] {
-  let pods = podsOfGateway.get(gw);
-  if (!pods) {
-    const sel = gw.selector;
-    pods = hasSelector(sel) ? mesh.workloads.filter((w) => labelsMatch(sel, podLabels(w))) : mesh.workloads.filter(isGatewayWorkload);
-    podsOfGateway.set(gw, pods);
-  }
-  return pods;
-}
-
-// Memoized per Mesh (GatewayInfo objects belong to one Mesh): rules ask per route destination.
-const podsOfGateway = new WeakMap<GatewayInfo, Workload[]>();
+// Memoized per Mesh: rules ask per route destination.
 const targetsOfMesh = new WeakMap<Mesh, Map<string, ServiceTarget | undefined>>();
-
-/**
- * Labels of a workload's pods. IstioOperator gateway components carry only their component labels
- * in the model; the gateways chart also stamps `service.istio.io/canonical-name: <name>`,
- * `operator.istio.io/component` and `sidecar.istio.io/inject: "false"` on the pods, and Gateways
- * select on them (blog "On Demand Egress Gateways").
- */
-export function podLabels(w: Workload): Record<string, string> {
-  if (!w.fromOperator) return w.labels;
-  return {
-    'service.istio.io/canonical-name': w.fromOperator.name,
-    'operator.istio.io/component': w.fromOperator.component === 'egressGateways' ? 'EgressGateways' : 'IngressGateways',
-    'sidecar.istio.io/inject': 'false',
-    ...w.labels,
-  };
-}
-
-/**
- * Whether a Gateway is served by an egress gateway: it selects an egress gateway workload of the
- * input, or, when it selects none in the input, its selector carries the egress chart's labels.
- */
-export function isEgressGateway(mesh: Mesh, gw: GatewayInfo): boolean {
-  const pods = gatewayWorkloads(mesh, gw);
-  if (pods.length > 0) return pods.some(isEgressGatewayWorkload);
-  return hasSelector(gw.selector) && labelsLookEgress(gw.selector);
-}
 
 /** A Service (in the input or only named by a route) and what is known of the pods behind it. */
 export interface ServiceTarget {
@@ -109,18 +56,32 @@ export function serviceTarget(mesh: Mesh, host: string): ServiceTarget | undefin
 function computeServiceTarget(mesh: Mesh, host: string): ServiceTarget | undefined {
   const svc = mesh.serviceByHost(host);
   if (svc) {
-    if (!hasSelector(svc.selector)) return { host, service: svc, workloads: [], egress: EGRESS_NAME.test(svc.name) };
+    if (!hasSelector(svc.selector)) return { host, service: svc, workloads: [], egress: nameLooksEgress(svc.name) };
     const workloads = mesh.workloadsMatching(svc.selector, svc.namespace);
-    const egress = workloads.length > 0 ? workloads.some(isEgressGatewayWorkload) : labelsLookEgress(svc.selector) || EGRESS_NAME.test(svc.name);
+    const egress = workloads.length > 0 ? workloads.some(isEgressGatewayWorkload) : labelsLookEgress(svc.selector) || nameLooksEgress(svc.name);
     return { host, service: svc, workloads, labels: svc.selector, egress };
   }
   const parsed = parseServiceFqdn(host);
-  if (parsed && EGRESS_NAME.test(parsed.name)) {
+  if (parsed && nameLooksEgress(parsed.name)) {
     // The gateways chart's selector labels: app = name, istio = name without "istio-".
     const labels = { app: parsed.name, istio: parsed.name.replace(/^istio-/, '') };
     return { host, workloads: [], labels, egress: true };
   }
   return undefined;
+}
+
+/**
+ * Whether a host names a Service in front of gateway proxies: declared by an IstioOperator gateway
+ * component, selecting gateway pods of the input (or, with none there, an `istio` label naming a
+ * gateway), or an egress gateway Service (§5: ISTIO_MUTUAL toward it is the documented sidecar →
+ * egress gateway pattern; §6 "Ports": its ports are the gateway's).
+ */
+export function isGatewayService(mesh: Mesh, host: string): boolean {
+  const h = host.toLowerCase();
+  if (mesh.operatorServices.some((s) => s.fqdn === h)) return true;
+  const t = serviceTarget(mesh, h);
+  if (!t) return false;
+  return t.egress || t.workloads.some(isGatewayWorkload) || /gateway/i.test(t.service?.selector?.istio ?? '');
 }
 
 /** The egress gateway Service a destination host names, if any. */
@@ -135,9 +96,7 @@ export function egressGatewayService(mesh: Mesh, host: string): ServiceTarget | 
  * may hold only part of the cluster: a doubt counts as "yes").
  */
 export function gatewaySelectsService(gw: GatewayInfo, target: ServiceTarget): boolean {
-  if (target.workloads.length > 0) {
-    return target.workloads.some((w) => (hasSelector(gw.selector) ? labelsMatch(gw.selector, podLabels(w)) : isGatewayWorkload(w)));
-  }
+  if (target.workloads.length > 0) return target.workloads.some((w) => gatewayRunsOn(gw, w));
   if (!hasSelector(gw.selector) || !target.labels) return true;
   const known = target.labels;
   if (Object.entries(gw.selector).every(([k, v]) => known[k] === undefined || known[k] === v)) return true;
@@ -180,9 +139,9 @@ export function ruleClients(mesh: Mesh, vs: VirtualServiceInfo, gateways: readon
     }
     const gw = mesh.gateway(ref.namespace, ref.name);
     if (!gw) continue;
-    const pods = gatewayWorkloads(mesh, gw);
+    const pods = gatewayModel(mesh).workloadsOf(gw);
     if (pods.length === 0) add({ namespace: gw.namespace, label: `gateway pods of ${gw.resource.ref} (assumed in namespace ${gw.namespace})` });
-    for (const p of pods) add({ namespace: p.namespace, labels: podLabels(p), label: `gateway pods of ${gw.resource.ref} in namespace ${p.namespace}` });
+    for (const p of pods) add({ namespace: p.namespace, labels: p.labels, label: `gateway pods of ${gw.resource.ref} in namespace ${p.namespace}` });
   }
   return [...out.values()];
 }
@@ -205,11 +164,6 @@ export function gatewayServerRouteKind(server: GatewayServer): RouteKind | undef
   if (p === 'TLS') return terminated ? 'tcp' : undefined;
   if (p === 'HTTP' || p === 'HTTP2' || p === 'GRPC' || p === 'GRPC-WEB') return 'http';
   return 'tcp'; // TCP, MONGO, REDIS, MYSQL
-}
-
-/** Whether a server host (`[ns/]dnsName`) admits a VirtualService host of a VS in `vsNamespace` (§6). */
-export function serverAdmitsHost(server: GatewayServer, host: string, vsNamespace: string): boolean {
-  return server.hosts.some((h) => (h.namespace === '*' || h.namespace === vsNamespace) && hostCovers(h.host, host));
 }
 
 // ---------------------------------------------------------------- host index
@@ -238,12 +192,6 @@ export class HostIndex<T> {
     if (isWildcard(h)) take(this.covered.get(h));
     return [...found.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   }
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 // ---------------------------------------------------------------- rules by binding

@@ -2,6 +2,7 @@
 // which ones a Kubernetes controller made, their ports and addresses, and what the API server and
 // Istio do with them.
 import type { FieldPath, Resource } from '../types.js';
+import { pushTo } from '../util/collections.js';
 import { serviceFqdn } from './hosts.js';
 import { parseIp, parseIpStrict, parseRange, specialAddressReason } from './ip.js';
 import type { Mesh } from './mesh.js';
@@ -126,17 +127,10 @@ export function endpointsIndex(mesh: Mesh): EndpointsIndex {
   const byService = new Map<string, EndpointSetView[]>();
   for (const s of sets) {
     if (!s.serviceName) continue;
-    const key = `${s.resource.namespace}/${s.serviceName}`;
-    const list = byService.get(key);
-    if (list) list.push(s);
-    else byService.set(key, [s]);
+    pushTo(byService, `${s.resource.namespace}/${s.serviceName}`, s);
   }
   const servicesByName = new Map<string, ServiceInfo[]>();
-  for (const svc of mesh.services) {
-    const list = servicesByName.get(svc.name);
-    if (list) list.push(svc);
-    else servicesByName.set(svc.name, [svc]);
-  }
+  for (const svc of mesh.services) pushTo(servicesByName, svc.name, svc);
   idx = { sets, byService, servicesByName };
   cache.set(mesh, idx);
   return idx;

@@ -2,12 +2,13 @@
 // (semantics §1.2 effects of REGISTRY_ONLY, §2 registry and visibility, §3.1 ExternalName targets).
 // Built once per Mesh (WeakMap) and shared by missing-service-entry and service-entry-not-exported.
 import type { FieldPath, Resource } from '../types.js';
-import { isEgressGateway, gatewayWorkloads, isGatewayWorkload, ruleClients, HostIndex } from './egress.js';
+import { isEgressGateway, ruleClients, HostIndex } from './egress.js';
+import { gatewayModel, isGatewayWorkload } from './gateways.js';
 import { exportedTo, isValidDnsName, isWildcard } from './hosts.js';
 import { parseIp } from './ip.js';
 import type { ServiceEntryInfo, SidecarInfo, Workload } from './kinds.js';
 import { isIpLiteral, type Mesh, type PolicyDecision, type RegistryAnswer } from './mesh.js';
-import { asArray, asString, at, isObject } from './resource.js';
+import { asArray, asString, at, formatPath, isObject } from './resource.js';
 import { extractUrlHosts } from './urls.js';
 
 export type HostRefKind = 'vs-host' | 'route-destination' | 'mirror' | 'dr-host' | 'gateway-host' | 'sidecar-egress' | 'external-name' | 'workload-url';
@@ -132,10 +133,6 @@ function hasSidecar(w: Workload): boolean {
   return w.podSpec.hostNetwork !== true;
 }
 
-function fieldName(path: FieldPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
-
 function collect(mesh: Mesh): HostReference[] {
   const refs: HostReference[] = [];
   const nsConsumer = (namespace: string, labels?: Record<string, string>): HostConsumer => ({
@@ -153,7 +150,7 @@ function collect(mesh: Mesh): HostReference[] {
   const addConfig = (kind: HostRefKind, resource: Resource, path: FieldPath, host: string, consumers: HostConsumer[], extra: Partial<HostReference> = {}) => {
     const h = host.toLowerCase().replace(/\.$/, '');
     if (consumers.length === 0 || !isExternalHost(mesh, h)) return;
-    refs.push({ kind, origin: 'config', resource, path, host: h, what: `${fieldName(path)} of ${resource.ref}`, consumers, ...extra });
+    refs.push({ kind, origin: 'config', resource, path, host: h, what: `${formatPath(path)} of ${resource.ref}`, consumers, ...extra });
   };
 
   // VirtualService hosts matter to sidecars (`mesh`); a gateway's hosts are its server hosts, below.
@@ -181,7 +178,7 @@ function collect(mesh: Mesh): HostReference[] {
 
   for (const gw of mesh.gateways) {
     if (!isEgressGateway(mesh, gw)) continue;
-    const pods = gatewayWorkloads(mesh, gw);
+    const pods = gatewayModel(mesh).workloadsOf(gw);
     const consumers = pods.length > 0 ? uniqueBy(pods.map((p) => gatewayConsumer(p.namespace, p.labels)), (c) => c.namespace) : [gatewayConsumer(gw.namespace)];
     for (const server of gw.servers) {
       for (const h of server.hosts) addConfig('gateway-host', gw.resource, h.path, h.host, consumers, { port: server.port?.number });
@@ -341,6 +338,14 @@ export function registryProblems(mesh: Mesh): RegistryProblem[] {
 export function registrySeverity(p: RegistryProblem): 'error' | 'warning' | undefined {
   if (p.consumer.policy.mode === 'REGISTRY_ONLY') return 'error';
   return p.ref.origin === 'config' ? 'warning' : undefined;
+}
+
+/** The problems of one status that get a finding, each with its severity (registrySeverity). */
+export function registryFindings(mesh: Mesh, status: RegistryProblem['status']): { problem: RegistryProblem; severity: 'error' | 'warning' }[] {
+  return registryProblems(mesh).flatMap((problem) => {
+    const severity = problem.status === status ? registrySeverity(problem) : undefined;
+    return severity ? [{ problem, severity }] : [];
+  });
 }
 
 /** "ServiceEntry infra/api (exportTo: ["."])" for messages, sorted for determinism. */

@@ -1,27 +1,50 @@
 // Gateways, the proxies that serve them, and how VirtualServices bind to them (semantics §6).
 // Built once per Mesh (WeakMap) so the gateway rules never rescan the input.
 import type { Resource } from '../types.js';
-import type { GatewayInfo, GatewayServer, ServiceInfo, Workload } from './kinds.js';
+import { pushTo } from '../util/collections.js';
+import { editDistance } from '../util/suggest.js';
+import type { GatewayInfo, GatewayServer, Workload } from './kinds.js';
 import type { Mesh } from './mesh.js';
 import { exportedTo, hostsOverlap, isValidDnsName } from './hosts.js';
 import { asArray, asString, labelsMatch } from './resource.js';
 
+const GATEWAY_NAME = /gateway/i;
+const EGRESS_NAME = /egress-?gateway/i;
+
 /**
- * Whether a workload is a gateway proxy (a pod that serves Gateways rather than a sidecar):
+ * Whether a workload is a gateway proxy (a pod that serves Gateways rather than a sidecar; §6
+ * "Selector"). The one definition for the whole model:
  * - an IstioOperator gateway component;
  * - an `istio` or `app` label naming a gateway (`istio: egressgateway`, `app: istio-ingressgateway`);
  * - the gateway injection template (`inject.istio.io/templates: gateway`, the gateway Helm chart);
  * - a proxy container started in router mode (`args: [proxy, router, …]`, older charts);
- * - a Deployment Istio manages for a Kubernetes Gateway (`gateway.networking.k8s.io/gateway-name`).
+ * - a Deployment Istio manages for a Kubernetes Gateway (`gateway.networking.k8s.io/gateway-name`,
+ *   `gateway.istio.io/managed`, `istio.io/gateway-name`).
  */
 export function isGatewayWorkload(w: Workload): boolean {
   if (w.fromOperator) return true;
   const l = w.labels;
-  if (/gateway/i.test(l.istio ?? '') || /gateway/i.test(l.app ?? '')) return true;
-  if (l['gateway.networking.k8s.io/gateway-name'] !== undefined || l['gateway.istio.io/managed'] !== undefined) return true;
+  if (GATEWAY_NAME.test(l.istio ?? '') || GATEWAY_NAME.test(l.app ?? '')) return true;
+  if (l['gateway.networking.k8s.io/gateway-name'] !== undefined || l['gateway.istio.io/managed'] !== undefined || l['istio.io/gateway-name'] !== undefined) return true;
   const templates = (w.annotations['inject.istio.io/templates'] ?? '').split(',').map((s) => s.trim());
   if (templates.includes('gateway')) return true;
   return w.containers.some((c) => asArray(c.value.args).some((a) => asString(a) === 'router'));
+}
+
+/** An egress gateway workload (§5 "Egress gateway"): an IstioOperator `egressGateways` component, or the egress chart's labels. */
+export function isEgressGatewayWorkload(w: Workload): boolean {
+  if (w.fromOperator) return w.fromOperator.component === 'egressGateways';
+  return labelsLookEgress(w.labels);
+}
+
+/** Labels (of pods, or a selector for them) that name an egress gateway as the egress chart does. */
+export function labelsLookEgress(labels: Record<string, string>): boolean {
+  return EGRESS_NAME.test(labels.istio ?? '') || EGRESS_NAME.test(labels.app ?? '') || EGRESS_NAME.test(labels['istio.io/gateway-name'] ?? '');
+}
+
+/** A name (of a Service) that names an egress gateway, as the gateways chart names them (`istio-egressgateway…`). */
+export function nameLooksEgress(name: string): boolean {
+  return EGRESS_NAME.test(name);
 }
 
 /** A Gateway selector that applies to every gateway proxy (omitted or empty). */
@@ -38,6 +61,11 @@ export function selectorKey(sel: Record<string, string> | undefined): string {
     .join(',');
 }
 
+/** Whether a Gateway runs on a workload: a gateway proxy whose labels include the selector (§6 "Selector"). */
+export function gatewayRunsOn(gw: GatewayInfo, w: Workload): boolean {
+  return isGatewayWorkload(w) && labelsMatch(gw.selector ?? {}, w.labels);
+}
+
 export interface GatewayModel {
   /** Gateway proxies defined in the input, in input order. */
   gatewayWorkloads: Workload[];
@@ -48,10 +76,11 @@ export interface GatewayModel {
    * together often re-applies a Gateway under the same name; mesh.gateway() keeps the first.
    */
   definitionsOf(namespace: string, name: string): GatewayInfo[];
-  /** Gateway proxies a Gateway's selector picks (every namespace, semantics §6 "Selector"). */
+  /**
+   * Gateway proxies a Gateway runs on, in input order: those its selector picks in every namespace
+   * (istiod's default PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false), every one when it has no selector.
+   */
   workloadsOf(gw: GatewayInfo): Workload[];
-  /** Whether a Service fronts a gateway proxy (IstioOperator-declared, or selecting one). */
-  isGatewayService(svc: ServiceInfo): boolean;
 }
 
 const cache = new WeakMap<Mesh, GatewayModel>();
@@ -68,15 +97,8 @@ export function gatewayModel(mesh: Mesh): GatewayModel {
     }
   }
   const definitions = new Map<string, GatewayInfo[]>();
-  for (const g of mesh.gateways) {
-    const key = `${g.namespace}/${g.name}`;
-    const list = definitions.get(key);
-    if (list) list.push(g);
-    else definitions.set(key, [g]);
-  }
+  for (const g of mesh.gateways) pushTo(definitions, `${g.namespace}/${g.name}`, g);
   const bySelector = new Map<string, Workload[]>();
-  const operatorServices = new Set<ServiceInfo>(mesh.operatorServices);
-  const gatewayService = new Map<ServiceInfo, boolean>();
   m = {
     gatewayWorkloads,
     k8sGateways,
@@ -84,24 +106,14 @@ export function gatewayModel(mesh: Mesh): GatewayModel {
       return definitions.get(`${namespace}/${name}`) ?? [];
     },
     workloadsOf(gw) {
+      if (selectsAllGateways(gw)) return gatewayWorkloads;
       const key = selectorKey(gw.selector);
       let found = bySelector.get(key);
       if (!found) {
-        found = gatewayWorkloads.filter((w) => labelsMatch(gw.selector ?? {}, w.labels));
+        found = mesh.workloadsMatching(gw.selector!).filter(isGatewayWorkload);
         bySelector.set(key, found);
       }
       return found;
-    },
-    isGatewayService(svc) {
-      let v = gatewayService.get(svc);
-      if (v === undefined) {
-        const sel = svc.selector;
-        v =
-          operatorServices.has(svc) ||
-          (sel !== undefined && (/gateway/i.test(sel.istio ?? '') || gatewayWorkloads.some((w) => w.namespace === svc.namespace && labelsMatch(sel, w.labels))));
-        gatewayService.set(svc, v);
-      }
-      return v;
     },
   };
   cache.set(mesh, m);
@@ -109,17 +121,16 @@ export function gatewayModel(mesh: Mesh): GatewayModel {
 }
 
 /**
- * Whether a Gateway server host admits a VirtualService host (semantics §6 "Hosts";
- * `pickMatchingGatewayHosts`): the namespace part must be `*` or the VS's namespace (`./` was
- * already read as the Gateway's namespace), and the DNS parts must overlap as Istio's
- * `host.Name.Matches` does (`*.example.com` admits `a.example.com` and a VS host `*.example.com`
- * admits server `a.example.com`; `*.example.com` never admits `example.com`). `vsHost` is the VS
- * host after Istio's short-name expansion (`foo` → `foo.<vs-ns>.svc.cluster.local`); server hosts
- * are not expanded.
+ * Whether a Gateway server admits a VirtualService host (semantics §6 "Hosts";
+ * `pickMatchingGatewayHosts`): for some server host, the namespace part is `*` or the VS's
+ * namespace (`./` was already read as the Gateway's namespace), and the DNS parts overlap as
+ * Istio's `host.Name.Matches` does (`*.example.com` admits `a.example.com` and a VS host
+ * `*.example.com` admits server `a.example.com`; `*.example.com` never admits `example.com`).
+ * `vsHost` is the VS host after Istio's short-name expansion (`foo` → `foo.<vs-ns>.svc.cluster.local`);
+ * server hosts are not expanded.
  */
-export function serverHostAdmits(h: GatewayServer['hosts'][number], vsNamespace: string, vsHost: string): boolean {
-  if (h.namespace !== '*' && h.namespace !== vsNamespace) return false;
-  return hostsOverlap(h.host, vsHost);
+export function serverAdmitsHost(server: Pick<GatewayServer, 'hosts'>, vsNamespace: string, vsHost: string): boolean {
+  return server.hosts.some((h) => (h.namespace === '*' || h.namespace === vsNamespace) && hostsOverlap(h.host, vsHost));
 }
 
 /** A host worth matching: `*` or a valid DNS name (placeholders such as `<my-hostname>` are schema errors, not binding errors). */
@@ -144,24 +155,6 @@ export function notExportedTo(exportTo: readonly string[] | undefined, ownNamesp
   return namespaces.filter((ns) => !exportedTo(exportTo, ownNamespace, ns));
 }
 
-/** Edit distance (insertions, deletions, substitutions); stops early above `max` (returns max + 1). */
-export function levenshtein(a: string, b: string, max = Infinity): number {
-  if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (cur[j]! < rowMin) rowMin = cur[j]!;
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /** Gateway names indexed for suggestions. */
 export interface GatewayNameIndex {
   /** name → `namespace/name` keys, sorted. */
@@ -180,12 +173,8 @@ export function gatewayNameIndex(gateways: readonly GatewayInfo[]): GatewayNameI
     const slash = k.indexOf('/');
     const ns = k.slice(0, slash);
     const name = k.slice(slash + 1);
-    const a = byName.get(name);
-    if (a) a.push(k);
-    else byName.set(name, [k]);
-    const b = byNamespace.get(ns);
-    if (b) b.push(name);
-    else byNamespace.set(ns, [name]);
+    pushTo(byName, name, k);
+    pushTo(byNamespace, ns, name);
   }
   return { byName, byNamespace, keys };
 }
@@ -207,7 +196,7 @@ export function closestGateway(missing: { namespace: string; name: string }, ind
     let best: string | undefined;
     let bestD = limit + 1;
     for (const c of candidates) {
-      const d = levenshtein(missing.name, c.name, bestD - 1 < limit ? bestD - 1 : limit);
+      const d = editDistance(missing.name, c.name, bestD - 1 < limit ? bestD - 1 : limit);
       if (d < bestD) {
         best = c.key;
         bestD = d;

@@ -1,4 +1,5 @@
 // Host names as Istio reads them (semantics §2, §3.3, §6).
+import { pushTo } from '../util/collections.js';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 const SVC_SUFFIX = `.svc.${CLUSTER_DOMAIN}`;
@@ -84,6 +85,16 @@ export function coveringWildcards(host: string): string[] {
   return out;
 }
 
+/**
+ * A `[namespace/]dnsName` host of a Gateway server (§6 "Hosts") or a Sidecar egress listener (§2):
+ * no prefix means `*`, and `.` is the resource's own namespace. The DNS part is lower-cased.
+ */
+export function splitNamespacedHost(h: string, ownNamespace: string): { namespace: string; host: string } {
+  const slash = h.indexOf('/');
+  const ns = slash === -1 ? '*' : h.slice(0, slash);
+  return { namespace: ns === '.' ? ownNamespace : ns, host: (slash === -1 ? h : h.slice(slash + 1)).toLowerCase() };
+}
+
 /** exportTo as Istio reads it (semantics §2): empty = the mesh default `*`. */
 export function exportedTo(exportTo: readonly string[] | undefined, ownNamespace: string, fromNamespace: string): boolean {
   if (!exportTo || exportTo.length === 0) return true;
@@ -93,6 +104,64 @@ export function exportedTo(exportTo: readonly string[] | undefined, ownNamespace
     if (e === fromNamespace) return true;
   }
   return false;
+}
+
+/** Namespaces a resource is exported to: every namespace, or a list (empty for `~`). §2 exportTo. */
+export type ExportScope = { all: true } | { all: false; namespaces: ReadonlySet<string> };
+
+export function exportScope(r: { namespace: string; exportTo?: readonly string[] }): ExportScope {
+  const e = r.exportTo;
+  if (!e || e.length === 0 || e.includes('*')) return { all: true };
+  if (e.includes('~')) return { all: false, namespaces: new Set() };
+  return { all: false, namespaces: new Set(e.map((n) => (n === '.' ? r.namespace : n))) };
+}
+
+/** Some namespace sees both. */
+export function scopesOverlap(a: ExportScope, b: ExportScope): boolean {
+  if (a.all) return b.all || b.namespaces.size > 0;
+  if (b.all) return a.namespaces.size > 0;
+  for (const n of a.namespaces) if (b.namespaces.has(n)) return true;
+  return false;
+}
+
+/**
+ * Items by the namespaces they are exported to, answering "which items does some namespace see
+ * together with this scope" without comparing every pair (resources exported to disjoint
+ * namespaces, the usual `exportTo: ["."]`, never meet).
+ */
+export class ExportScopeIndex<T> {
+  private readonly items: T[] = [];
+  private readonly everywhere: number[] = [];
+  private readonly visible: number[] = [];
+  private readonly byNamespace = new Map<string, number[]>();
+
+  add(scope: ExportScope, item: T): void {
+    const i = this.items.push(item) - 1;
+    if (scope.all) this.everywhere.push(i);
+    else for (const n of scope.namespaces) pushTo(this.byNamespace, n, i);
+    if (scope.all || scope.namespaces.size > 0) this.visible.push(i);
+  }
+
+  /** Items exported to `namespace`, in insertion order; lazily, so a caller can stop at the first that fits. */
+  *seenFrom(namespace: string): Generator<T> {
+    const a = this.everywhere;
+    const b = this.byNamespace.get(namespace) ?? [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && a[i]! < b[j]!)) yield this.items[a[i++]!]!;
+      else yield this.items[b[j++]!]!;
+    }
+  }
+
+  /** Items whose scope overlaps `scope` (scopesOverlap), in insertion order. */
+  overlapping(scope: ExportScope): T[] {
+    if (scope.all) return this.visible.map((i) => this.items[i]!);
+    if (scope.namespaces.size === 0) return [];
+    const found = new Set<number>(this.everywhere);
+    for (const n of scope.namespaces) this.byNamespace.get(n)?.forEach((i) => found.add(i));
+    return [...found].sort((a, b) => a - b).map((i) => this.items[i]!);
+  }
 }
 
 /** A valid DNS name (labels of letters, digits and hyphens), optionally with a leading `*.`. */

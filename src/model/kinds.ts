@@ -2,7 +2,7 @@
 // of what it exposes, so a rule can point at the exact node.
 import type { FieldPath, JsonObject, Resource } from '../types.js';
 import { asArray, asString, asStringArray, at, isObject, stringMap } from './resource.js';
-import { toFqdn } from './hosts.js';
+import { splitNamespacedHost, toFqdn } from './hosts.js';
 
 export type KindName =
   | 'ServiceEntry'
@@ -243,14 +243,7 @@ export function gatewayInfo(r: Resource): GatewayInfo {
           index,
           path: ['spec', 'servers', index],
           port,
-          hosts: asArray(srv.hosts).flatMap((h, i) => {
-            if (typeof h !== 'string') return [];
-            const slash = h.indexOf('/');
-            let ns = slash === -1 ? '*' : h.slice(0, slash);
-            if (ns === '.') ns = r.namespace; // `./` is the Gateway's own namespace
-            const host = (slash === -1 ? h : h.slice(slash + 1)).toLowerCase();
-            return [{ namespace: ns, host, raw: h, path: ['spec', 'servers', index, 'hosts', i] }];
-          }),
+          hosts: asArray(srv.hosts).flatMap((h, i) => (typeof h === 'string' ? [{ ...splitNamespacedHost(h, r.namespace), raw: h, path: ['spec', 'servers', index, 'hosts', i] }] : [])),
           tlsMode: asString(at(srv, 'tls', 'mode'))?.toUpperCase(),
         },
       ];
@@ -422,13 +415,7 @@ export function sidecarInfo(r: Resource): SidecarInfo {
     egressHosts: egress
       ? egress.flatMap((l, i) =>
           isObject(l)
-            ? asArray(l.hosts).flatMap((h, j) => {
-                if (typeof h !== 'string') return [];
-                const slash = h.indexOf('/');
-                let ns = slash === -1 ? '*' : h.slice(0, slash);
-                if (ns === '.') ns = r.namespace;
-                return [{ namespace: ns, host: (slash === -1 ? h : h.slice(slash + 1)).toLowerCase(), raw: h, path: ['spec', 'egress', i, 'hosts', j] as FieldPath }];
-              })
+            ? asArray(l.hosts).flatMap((h, j) => (typeof h === 'string' ? [{ ...splitNamespacedHost(h, r.namespace), raw: h, path: ['spec', 'egress', i, 'hosts', j] as FieldPath }] : []))
             : [],
         )
       : undefined,

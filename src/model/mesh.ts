@@ -1,7 +1,7 @@
 // The in-memory mesh: every resource indexed once, and the questions rules ask of it.
 // Istio semantics live here (section numbers refer to docs/istio-egress-semantics.md).
 import type { FieldPath, JsonObject, Range, Resource, SourceFile } from '../types.js';
-import { coveringWildcards, exportedTo, hostCovers, hostsOverlap, isClusterLocalHost, isWildcard, parseServiceFqdn, serviceFqdn } from './hosts.js';
+import { coveringWildcards, exportedTo, exportScope, ExportScopeIndex, hostCovers, hostsOverlap, isClusterLocalHost, isWildcard, parseServiceFqdn, serviceFqdn } from './hosts.js';
 import {
   destinationRuleInfo,
   gatewayInfo,
@@ -22,9 +22,10 @@ import {
   type VirtualServiceInfo,
   type Workload,
 } from './kinds.js';
-import { meshConfigSources, type MeshConfigSource, type OutboundMode } from './policy.js';
+import { decidingLayer, meshConfigLayers, type MeshLayer, type OutboundMode } from './policy.js';
 import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
 import { addressInRange } from './ip.js';
+import { addTo, pushTo } from '../util/collections.js';
 
 export interface IstioVersion {
   major: number;
@@ -102,20 +103,30 @@ export class Mesh {
   readonly sidecars: SidecarInfo[] = [];
   /** Pod templates, plus gateway workloads declared by IstioOperator components. */
   readonly workloads: Workload[] = [];
-  readonly meshSources: MeshConfigSource[];
+  /** Every mesh-config source of the input and the CLI's, one layer per field source (§1.1). */
+  readonly meshLayers: MeshLayer[];
   readonly rootNamespace: string;
 
   private readonly byKind = new Map<KindName, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
   private readonly serviceByFqdn = new Map<string, ServiceInfo>();
   private readonly seByHost = new Map<string, { se: ServiceEntryInfo; hostPath: FieldPath }[]>();
+  /** The same entries by host and by the namespaces they are exported to (§2): many namespaces often declare one host. */
+  private readonly seByHostScope = new Map<string, ExportScopeIndex<{ se: ServiceEntryInfo; hostPath: FieldPath }>>();
   private readonly seWithAddresses: ServiceEntryInfo[] = [];
-  private readonly drByNs = new Map<string, DestinationRuleInfo[]>();
+  /** DestinationRules by namespace, then by host (expanded; wildcards as written), in input order. */
+  private readonly drByNsHost = new Map<string, Map<string, DestinationRuleInfo[]>>();
+  /** Wildcard DestinationRule hosts not of the `*.suffix` form (`*foo.com`), by namespace: few, so scanned. */
+  private readonly drOddWildcardsByNs = new Map<string, Set<string>>();
   private readonly gatewayByKey = new Map<string, GatewayInfo>();
   private readonly sidecarsByNs = new Map<string, SidecarInfo[]>();
   private readonly endpointsByKey = new Map<string, Resource[]>();
   private readonly slicesByService = new Map<string, Resource[]>();
   private readonly workloadsByNs = new Map<string, Workload[]>();
+  /** Workloads by one of their labels (`key=value`): a selector is matched against its rarest label only. */
+  private readonly workloadsByLabel = new Map<string, Workload[]>();
+  /** Services, real and IstioOperator-declared, by namespace. */
+  private readonly servicesByNs = new Map<string, ServiceInfo[]>();
   private readonly namespaceRevision = new Map<string, string>();
   private routeDestinationsCache?: RouteDestination[];
 
@@ -129,7 +140,7 @@ export class Mesh {
       if (r.namespace) this.namespaces.add(r.namespace);
       const kind = modelledKind(r);
       if (!kind) continue;
-      push(this.byKind, kind, r);
+      pushTo(this.byKind, kind, r);
       this.byKey.set(`${kind}/${r.namespace}/${r.name}`, r);
       switch (kind) {
         case 'Namespace': {
@@ -141,20 +152,31 @@ export class Mesh {
         case 'Service': {
           const s = serviceInfo(r);
           this.services.push(s);
+          pushTo(this.servicesByNs, s.namespace, s);
           if (!this.serviceByFqdn.has(s.fqdn)) this.serviceByFqdn.set(s.fqdn, s);
           break;
         }
         case 'ServiceEntry': {
           const se = serviceEntryInfo(r);
           this.serviceEntries.push(se);
-          for (const h of se.hosts) push(this.seByHost, h.host, { se, hostPath: h.path });
+          const scope = exportScope(se);
+          for (const h of se.hosts) {
+            const entry = { se, hostPath: h.path };
+            pushTo(this.seByHost, h.host, entry);
+            let idx = this.seByHostScope.get(h.host);
+            if (!idx) this.seByHostScope.set(h.host, (idx = new ExportScopeIndex()));
+            idx.add(scope, entry);
+          }
           if (se.addresses.length > 0) this.seWithAddresses.push(se);
           break;
         }
         case 'DestinationRule': {
           const dr = destinationRuleInfo(r);
           this.destinationRules.push(dr);
-          push(this.drByNs, r.namespace, dr);
+          let byHost = this.drByNsHost.get(r.namespace);
+          if (!byHost) this.drByNsHost.set(r.namespace, (byHost = new Map()));
+          pushTo(byHost, dr.host, dr);
+          if (isWildcard(dr.host) && dr.host !== '*' && !dr.host.startsWith('*.')) addTo(this.drOddWildcardsByNs, r.namespace, dr.host);
           break;
         }
         case 'VirtualService':
@@ -169,15 +191,15 @@ export class Mesh {
         case 'Sidecar': {
           const sc = sidecarInfo(r);
           this.sidecars.push(sc);
-          push(this.sidecarsByNs, r.namespace, sc);
+          pushTo(this.sidecarsByNs, r.namespace, sc);
           break;
         }
         case 'Endpoints':
-          push(this.endpointsByKey, `${r.namespace}/${r.name}`, r);
+          pushTo(this.endpointsByKey, `${r.namespace}/${r.name}`, r);
           break;
         case 'EndpointSlice': {
           const svc = r.labels['kubernetes.io/service-name'];
-          if (svc) push(this.slicesByService, `${r.namespace}/${svc}`, r);
+          if (svc) pushTo(this.slicesByService, `${r.namespace}/${svc}`, r);
           break;
         }
         case 'Workload': {
@@ -192,9 +214,8 @@ export class Mesh {
           break;
       }
     }
-    this.meshSources = meshConfigSources(this.ofKind('ConfigMap').concat(this.ofKind('IstioOperator')));
-    this.rootNamespace =
-      options.meshConfig?.rootNamespace ?? [...this.meshSources].sort((a, b) => b.rank - a.rank).find((s) => s.rootNamespace)?.rootNamespace ?? 'istio-system';
+    this.meshLayers = meshConfigLayers(this.ofKind('ConfigMap'), this.ofKind('IstioOperator'), options.meshConfig);
+    this.rootNamespace = decidingLayer(this.meshLayers.filter((l) => l.rootNamespace))?.rootNamespace ?? 'istio-system';
   }
 
   // ------------------------------------------------------------ basic access
@@ -236,7 +257,8 @@ export class Mesh {
 
   private addWorkload(w: Workload): void {
     this.workloads.push(w);
-    push(this.workloadsByNs, w.namespace, w);
+    pushTo(this.workloadsByNs, w.namespace, w);
+    for (const [k, v] of Object.entries(w.labels)) pushTo(this.workloadsByLabel, `${k}=${v}`, w);
   }
 
   /**
@@ -267,7 +289,15 @@ export class Mesh {
 
   private addOperatorGateway(r: Resource, component: 'egressGateways' | 'ingressGateways', name: string, namespace: string, labels: Record<string, string>, c: JsonObject, path: FieldPath): void {
     this.namespaces.add(namespace);
-    this.addWorkload({ resource: r, namespace, templatePath: path, labels, annotations: {}, containers: [], podSpec: {}, fromOperator: { component, name } });
+    // The gateways chart also stamps these on the pods, and Gateways select on them (blog "On Demand
+    // Egress Gateways"); the Service selects only the component's labels.
+    const podLabels = {
+      'service.istio.io/canonical-name': name,
+      'operator.istio.io/component': component === 'egressGateways' ? 'EgressGateways' : 'IngressGateways',
+      'sidecar.istio.io/inject': 'false',
+      ...labels,
+    };
+    this.addWorkload({ resource: r, namespace, templatePath: path, labels: podLabels, annotations: {}, containers: [], podSpec: {}, fromOperator: { component, name } });
     const declared = asArray(at(c, 'k8s', 'service', 'ports'));
     const defaults =
       component === 'egressGateways'
@@ -287,19 +317,24 @@ export class Mesh {
     );
     const svc = { resource: r, name, namespace, fqdn: serviceFqdn(name, namespace), type: 'LoadBalancer', selector: labels, ports, declaredPath: path };
     this.operatorServices.push(svc);
+    pushTo(this.servicesByNs, namespace, svc);
     if (!this.serviceByFqdn.has(svc.fqdn)) this.serviceByFqdn.set(svc.fqdn, svc);
   }
 
   /** Workloads whose labels a selector matches; in one namespace, or in every namespace when omitted. */
   workloadsMatching(selector: Record<string, string>, namespace?: string): Workload[] {
-    const pool = namespace === undefined ? this.workloads : (this.workloadsByNs.get(namespace) ?? []);
-    return pool.filter((w) => labelsMatch(selector, w.labels));
+    let pool = namespace === undefined ? this.workloads : (this.workloadsByNs.get(namespace) ?? []);
+    for (const [k, v] of Object.entries(selector)) {
+      const withLabel = this.workloadsByLabel.get(`${k}=${v}`) ?? [];
+      if (withLabel.length < pool.length) pool = withLabel;
+    }
+    return pool.filter((w) => (namespace === undefined || w.namespace === namespace) && labelsMatch(selector, w.labels));
   }
 
-  /** Services (real or declared by an IstioOperator) in the workload's namespace that select it. */
+  /** Services (real, then declared by an IstioOperator) in the workload's namespace that select it. */
   servicesSelecting(w: Workload): ServiceInfo[] {
-    const all: ServiceInfo[] = [...this.services, ...this.operatorServices];
-    return all.filter((s) => s.namespace === w.namespace && s.selector !== undefined && Object.keys(s.selector).length > 0 && labelsMatch(s.selector, w.labels));
+    const own = (this.servicesByNs.get(w.namespace) ?? []).filter((s) => s.selector !== undefined && Object.keys(s.selector).length > 0 && labelsMatch(s.selector, w.labels));
+    return [...own.filter((s) => s.resource.kind === 'Service'), ...own.filter((s) => s.resource.kind !== 'Service')];
   }
 
   // ------------------------------------------------------------ outbound policy (§1)
@@ -311,16 +346,14 @@ export class Mesh {
     return this.namespaceRevision.get(namespace) ?? '';
   }
 
-  /** The mesh-wide mode for a revision, with the source that set it (CLI > ConfigMap > IstioOperator). */
+  /**
+   * The mesh-wide mode for a revision, with the layer that set it (§1.1 precedence, policy.ts): a
+   * revision without a mesh config of its own in the input is taken to share the default revision's.
+   */
   meshPolicy(revision = ''): PolicyDecision {
-    const cli = this.options.meshConfig;
-    if (cli?.mode) return { mode: cli.mode, setBy: cli.label };
-    const pick = (rev: string) =>
-      this.meshSources
-        .filter((s) => s.revision === rev && s.mode)
-        .sort((a, b) => b.rank - a.rank)[0];
-    const src = pick(revision) ?? (revision !== '' ? pick('') : undefined);
-    if (src?.mode) return { mode: src.mode, setBy: src.label, resource: src.resource, path: src.path };
+    const pick = (rev: string) => decidingLayer(this.meshLayers.filter((l) => l.mode && (l.revision === undefined || l.revision === rev)));
+    const layer = pick(revision) ?? (revision !== '' ? pick('') : undefined);
+    if (layer?.mode) return { mode: layer.mode, setBy: layer.label, resource: layer.resource, path: layer.modePath };
     return { mode: 'ALLOW_ANY', setBy: "Istio's default (no mesh config in the input)" };
   }
 
@@ -360,6 +393,25 @@ export class Mesh {
     return out;
   }
 
+  /** The first of serviceEntriesForHost, without listing them all. */
+  firstServiceEntryFor(host: string): { se: ServiceEntryInfo; hostPath: FieldPath } | undefined {
+    const h = host.toLowerCase();
+    for (const pattern of [h, ...coveringWildcards(h)]) {
+      const found = this.seByHost.get(pattern);
+      if (found) return found[0];
+    }
+    return undefined;
+  }
+
+  /** serviceEntriesForHost exported to a namespace (exportTo `~` hides an entry from all), lazily. */
+  private *serviceEntriesSeenFrom(host: string, namespace: string): Generator<{ se: ServiceEntryInfo; hostPath: FieldPath }> {
+    const h = host.toLowerCase();
+    for (const pattern of [h, ...coveringWildcards(h).filter((p) => p !== h)]) {
+      const idx = this.seByHostScope.get(pattern);
+      if (idx) yield* idx.seenFrom(namespace);
+    }
+  }
+
   /** ServiceEntries whose `addresses` contain an IP address. */
   serviceEntriesForAddress(ip: string): ServiceEntryInfo[] {
     return this.seWithAddresses.filter((se) => se.addresses.some((a) => addressInRange(ip, a.value)));
@@ -383,6 +435,14 @@ export class Mesh {
       const visible = exportedTo(svc.exportTo, svc.namespace, fromNamespace);
       if (visible && this.sidecarImports(sidecar, h, svc.namespace)) return { status: 'kubernetes-service', entries: [], service: svc };
     }
+    if (!isIpLiteral(h)) {
+      // The usual answer first, without listing every entry of a host that many namespaces declare.
+      for (const e of this.serviceEntriesSeenFrom(h, fromNamespace)) {
+        if (!this.sidecarImports(sidecar, h, e.se.namespace)) continue;
+        const lookup = () => this.serviceEntriesForHost(h);
+        return { status: 'registered', get entries() { return lookup(); }, service: svc };
+      }
+    }
     const entries = isIpLiteral(h) ? this.serviceEntriesForAddress(h).map((se) => ({ se })) : this.serviceEntriesForHost(h);
     const visible = entries.filter((e) => exportedTo(e.se.exportTo, e.se.namespace, fromNamespace) && !(e.se.exportTo?.includes('~') ?? false));
     if (visible.some((e) => this.sidecarImports(sidecar, h, e.se.namespace))) return { status: 'registered', entries, service: svc };
@@ -398,7 +458,7 @@ export class Mesh {
     if (svc) return svc.namespace;
     const parsed = parseServiceFqdn(host);
     if (parsed) return parsed.namespace;
-    return this.serviceEntriesForHost(host)[0]?.se.namespace;
+    return this.firstServiceEntryFor(host)?.se.namespace;
   }
 
   // ------------------------------------------------------------ DestinationRule lookup (§3.3)
@@ -418,26 +478,28 @@ export class Mesh {
     // (push_context.go#destinationRule), so a mesh-wide `*.local` rule does not hide a service's own.
     const clientIsRoot = clientNamespace === this.rootNamespace;
     if (clientIsRoot || this.rootNamespace !== svcNs) levels.push({ level: 'root', ns: this.rootNamespace });
+    // Hosts a rule may be written for to cover `h`, most specific first: the exact host wins over
+    // wildcards and the longest wildcard wins (only one wildcard of each length can cover a host).
+    const patterns = [h, ...coveringWildcards(h).filter((p) => p !== h)];
     for (const { level, ns } of levels) {
-      const candidates = (this.drByNs.get(ns) ?? []).filter((dr) => {
+      const byHost = this.drByNsHost.get(ns);
+      if (!byHost) continue;
+      const applies = (dr: DestinationRuleInfo) => {
         if (clientIsRoot && level !== 'service' && isPrivateRule(dr) !== (level === 'client')) return false;
-        if (dr.workloadSelector) {
-          // Selector rules are private to their namespace and apply only to the workloads they select.
-          if (ns !== clientNamespace || !clientLabels || !labelsMatch(dr.workloadSelector, clientLabels)) return false;
-        } else if (!exportedTo(dr.exportTo, ns, clientNamespace)) return false;
-        return dr.host !== '' && hostCovers(dr.host, h);
-      });
-      if (candidates.length === 0) continue;
-      const exact = candidates.filter((dr) => dr.host === h);
-      let chosen: DestinationRuleInfo[];
-      if (exact.length > 0) chosen = exact;
-      else {
-        const best = candidates.reduce((a, b) => (b.host.length > a.host.length ? b : a)).host;
-        chosen = candidates.filter((dr) => dr.host === best);
+        // Selector rules are private to their namespace and apply only to the workloads they select.
+        if (dr.workloadSelector) return ns === clientNamespace && !!clientLabels && labelsMatch(dr.workloadSelector, clientLabels);
+        return exportedTo(dr.exportTo, ns, clientNamespace);
+      };
+      const odd = [...(this.drOddWildcardsByNs.get(ns) ?? [])].filter((p) => hostCovers(p, h));
+      const ordered = odd.length === 0 ? patterns : [h, ...[...patterns.slice(1), ...odd].sort((a, b) => b.length - a.length)];
+      for (const pattern of ordered) {
+        if (pattern === '') continue;
+        const chosen = (byHost.get(pattern) ?? []).filter(applies);
+        if (chosen.length === 0) continue;
+        // Selector rules come first when merging.
+        const rules = [...chosen.filter((d) => d.workloadSelector), ...chosen.filter((d) => !d.workloadSelector)];
+        return { rules, level, namespace: ns, host: pattern };
       }
-      // Selector rules come first when merging.
-      chosen = [...chosen.filter((d) => d.workloadSelector), ...chosen.filter((d) => !d.workloadSelector)];
-      return { rules: chosen, level, namespace: ns, host: chosen[0]!.host };
     }
     return undefined;
   }
@@ -493,11 +555,13 @@ export class Mesh {
   portsOfHost(host: string, fromNamespace: string): PortInfo[] | undefined {
     const svc = this.serviceByFqdn.get(host.toLowerCase());
     if (svc) return svc.ports;
-    const entries = this.serviceEntriesForHost(host).filter((e) => exportedTo(e.se.exportTo, e.se.namespace, fromNamespace));
-    if (entries.length === 0) return undefined;
     const seen = new Map<number, PortInfo>();
-    for (const e of entries) for (const p of e.se.ports) if (!seen.has(p.number)) seen.set(p.number, p);
-    return [...seen.values()];
+    let any = false;
+    for (const e of this.serviceEntriesSeenFrom(host, fromNamespace)) {
+      any = true;
+      for (const p of e.se.ports) if (!seen.has(p.number)) seen.set(p.number, p);
+    }
+    return any ? [...seen.values()] : undefined;
   }
 
   isWildcardHost(host: string): boolean {
@@ -514,12 +578,6 @@ function isPrivateRule(dr: DestinationRuleInfo): boolean {
 function tlsOf(rule: DestinationRuleInfo, tls: JsonObject, path: FieldPath): ClientTls {
   const hasCertificates = ['clientCertificate', 'privateKey', 'credentialName'].some((k) => typeof tls[k] === 'string' && (tls[k] as string).length > 0);
   return { mode: asString(tls.mode)?.toUpperCase(), rule, path, hasCertificates };
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 export function isIpLiteral(host: string): boolean {

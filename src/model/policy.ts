@@ -1,27 +1,40 @@
-// Where the outbound traffic policy comes from (semantics §1.1).
+// Where the outbound traffic policy and the root namespace come from (semantics §1.1): every place
+// of the input that sets the mesh config, one layer per field source, and Istio's precedence
+// between them: the linter's --mesh-config / config-file meshConfig (what the user says the live
+// mesh runs) > ConfigMap istio[-rev] `data.mesh` (what istiod reads) > IstioOperator
+// spec.meshConfig (merged over) > spec.values.meshConfig (which overrode) >
+// spec.values.global.outboundTrafficPolicy (Helm ≤ 1.6); between equal ranks the later in the
+// input, applied last, wins. Mesh.meshPolicy and mesh-config-conflict both decide with decidingLayer.
 import { parse as parseYaml } from 'yaml';
 import type { FieldPath, Resource } from '../types.js';
 import { asString, at, isObject } from './resource.js';
 
 export type OutboundMode = 'ALLOW_ANY' | 'REGISTRY_ONLY' | 'ALLOW_ANY_DYNAMIC_DNS';
 
-export interface MeshConfigSource {
-  /** What set it, for messages: "ConfigMap istio-system/istio (key mesh)", "--mesh-config mesh.yaml". */
+export interface MeshLayer {
+  /** "ConfigMap istio-system/istio (data.mesh)", "IstioOperator istio-system/x spec.meshConfig", the CLI label. */
   label: string;
-  /** Precedence: higher wins. CLI/config file 3, ConfigMap 2, IstioOperator spec.meshConfig 1, values.meshConfig 0. */
+  /** Higher wins: 4 CLI/config file, 3 ConfigMap, 2 IOP spec.meshConfig, 1 IOP spec.values.meshConfig, 0 values.global. */
   rank: number;
-  /** Control-plane revision ('' = default). */
-  revision: string;
+  /** Control-plane revision ('' = default); undefined for the CLI layer, which applies to every revision. */
+  revision?: string;
   mode?: OutboundMode;
+  modePath?: FieldPath;
   rootNamespace?: string;
+  rootNamespacePath?: FieldPath;
   resource?: Resource;
-  /** Path of the mode field in the resource (the ConfigMap's data.mesh for a ConfigMap). */
-  path?: FieldPath;
-  /** A parse problem of the ConfigMap's embedded YAML. */
+  /** The mesh config object itself (parsed data.mesh for a ConfigMap) and where it is in the resource. */
+  config?: unknown;
+  configPath?: FieldPath;
+  /** True when the config is a YAML string inside the resource (paths cannot go deeper than configPath). */
+  embedded: boolean;
+  /** Position in the input, for ties (the later one applied wins). */
+  order: number;
+  /** A ConfigMap whose data.mesh is not valid YAML: istiod rejects it, so it sets nothing. */
   problem?: string;
 }
 
-function readMode(v: unknown): OutboundMode | undefined {
+export function readMode(v: unknown): OutboundMode | undefined {
   const s = asString(v)?.toUpperCase();
   return s === 'ALLOW_ANY' || s === 'REGISTRY_ONLY' || s === 'ALLOW_ANY_DYNAMIC_DNS' ? s : undefined;
 }
@@ -38,53 +51,93 @@ export function readMeshConfig(mc: unknown): { mode?: OutboundMode; rootNamespac
   return { rootNamespace: asString(mc.rootNamespace ?? mc.root_namespace) };
 }
 
-/** The mesh-config sources found among the input's resources. */
-export function meshConfigSources(resources: Iterable<Resource>): MeshConfigSource[] {
-  const out: MeshConfigSource[] = [];
-  for (const r of resources) {
-    if (r.kind === 'ConfigMap' && r.group === '' && (r.name === 'istio' || r.name.startsWith('istio-'))) {
-      const data = isObject(r.raw.data) ? r.raw.data : undefined;
-      const meshText = data && asString(data.mesh);
-      if (meshText === undefined) continue;
-      // `istio-<rev>` is a revision's mesh config; other istio-* ConfigMaps (istio-sidecar-injector, istio-ca-root-cert) have no `mesh` key.
-      const revision = r.name === 'istio' ? '' : r.name.slice('istio-'.length);
-      const src: MeshConfigSource = { label: `ConfigMap ${r.namespace}/${r.name} (data.mesh)`, rank: 2, revision, resource: r, path: ['data', 'mesh'] };
-      try {
-        const parsed = parseYaml(meshText, { maxAliasCount: 100 });
-        const mc = readMeshConfig(parsed);
-        src.mode = mc.mode;
-        src.rootNamespace = mc.rootNamespace;
-      } catch (e) {
-        src.problem = `the mesh config in data.mesh is not valid YAML (${(e as Error).message.split('\n')[0]})`;
-      }
-      out.push(src);
-    } else if (r.kind === 'IstioOperator' && r.group === 'install.istio.io') {
-      const revision = asString(at(r.spec, 'revision')) ?? '';
-      const rev = revision === 'default' ? '' : revision;
-      const legacy = readMode(at(r.spec, 'values', 'global', 'outboundTrafficPolicy', 'mode'));
-      const values = readMeshConfig(at(r.spec, 'values', 'meshConfig'));
-      const top = readMeshConfig(at(r.spec, 'meshConfig'));
-      // spec.meshConfig is merged over spec.values.meshConfig, which overrode the ≤1.6 global value.
-      const mode = top.mode ?? values.mode ?? legacy;
-      const path: FieldPath | undefined = top.mode
-        ? ['spec', 'meshConfig', ...(top.modeKey ?? [])]
-        : values.mode
-          ? ['spec', 'values', 'meshConfig', ...(values.modeKey ?? [])]
-          : legacy
-            ? ['spec', 'values', 'global', 'outboundTrafficPolicy', 'mode']
-            : undefined;
-      if (mode || top.rootNamespace || values.rootNamespace) {
-        out.push({
-          label: `IstioOperator ${r.namespace}/${r.name || '<unnamed>'}`,
-          rank: 1,
-          revision: rev,
-          mode,
-          rootNamespace: top.rootNamespace ?? values.rootNamespace,
-          resource: r,
-          path,
-        });
-      }
+/**
+ * The mesh-config layers: the CLI one (when given), then the ConfigMaps' and the IstioOperators'
+ * in input order. `configMaps` and `operators` are the input's resources of those kinds.
+ */
+export function meshConfigLayers(configMaps: Iterable<Resource>, operators: Iterable<Resource>, cli?: { mode?: OutboundMode; rootNamespace?: string; label: string }): MeshLayer[] {
+  const out: MeshLayer[] = [];
+  if (cli && (cli.mode || cli.rootNamespace)) {
+    out.push({ label: cli.label, rank: 4, mode: cli.mode, rootNamespace: cli.rootNamespace, embedded: false, order: -1 });
+  }
+  let order = 0;
+  for (const r of configMaps) {
+    if (r.group !== '' || (r.name !== 'istio' && !r.name.startsWith('istio-'))) continue;
+    const meshText = isObject(r.raw.data) ? asString(r.raw.data.mesh) : undefined;
+    // `istio-<rev>` is a revision's mesh config; other istio-* ConfigMaps (istio-sidecar-injector, istio-ca-root-cert) have no `mesh` key.
+    if (meshText === undefined) continue;
+    const layer: MeshLayer = {
+      label: `ConfigMap ${r.namespace}/${r.name} (data.mesh)`,
+      rank: 3,
+      revision: r.name === 'istio' ? '' : r.name.slice('istio-'.length),
+      resource: r,
+      configPath: ['data', 'mesh'],
+      embedded: true,
+      order: order++,
+    };
+    try {
+      layer.config = parseYaml(meshText, { maxAliasCount: 100 });
+    } catch (e) {
+      // Where a stack overflow strikes depends on the stack left to the parser, not on the text:
+      // naming the position would make the finding differ from run to run.
+      const message = (e as Error).message.split('\n')[0] ?? '';
+      const why = e instanceof RangeError || message.startsWith('Maximum call stack size exceeded') ? 'nested too deeply to read' : message;
+      layer.problem = `the mesh config in data.mesh is not valid YAML (${why})`;
+      out.push(layer);
+      continue;
+    }
+    const mc = readMeshConfig(layer.config);
+    out.push({ ...layer, mode: mc.mode, modePath: ['data', 'mesh'], rootNamespace: mc.rootNamespace, rootNamespacePath: ['data', 'mesh'] });
+  }
+  // An IstioOperator is read field by field: each source is its own layer.
+  for (const r of operators) {
+    if (r.group !== 'install.istio.io') continue;
+    const rev = asString(r.spec.revision) ?? '';
+    const revision = rev === 'default' ? '' : rev;
+    const name = `IstioOperator ${r.namespace}/${r.name || '<unnamed>'}`;
+    for (const [rank, base] of [
+      [2, ['spec', 'meshConfig']],
+      [1, ['spec', 'values', 'meshConfig']],
+    ] as const) {
+      const config = at(r.raw, ...base);
+      if (!isObject(config)) continue;
+      const mc = readMeshConfig(config);
+      const rootKey = config.rootNamespace !== undefined ? 'rootNamespace' : 'root_namespace';
+      out.push({
+        label: `${name} ${base.join('.')}`,
+        rank,
+        revision,
+        mode: mc.mode,
+        modePath: mc.modeKey ? [...base, ...mc.modeKey] : undefined,
+        rootNamespace: mc.rootNamespace,
+        rootNamespacePath: mc.rootNamespace !== undefined ? [...base, rootKey] : undefined,
+        resource: r,
+        config,
+        configPath: [...base],
+        embedded: false,
+        order: order++,
+      });
+    }
+    const legacy = readMode(at(r.spec, 'values', 'global', 'outboundTrafficPolicy', 'mode'));
+    if (legacy) {
+      out.push({
+        label: `${name} spec.values.global.outboundTrafficPolicy`,
+        rank: 0,
+        revision,
+        mode: legacy,
+        modePath: ['spec', 'values', 'global', 'outboundTrafficPolicy', 'mode'],
+        resource: r,
+        embedded: false,
+        order: order++,
+      });
     }
   }
   return out;
+}
+
+/** The layer that decides among those that set a field: the highest rank, then the later one (applied last). */
+export function decidingLayer<L extends Pick<MeshLayer, 'rank' | 'order'>>(layers: Iterable<L>): L | undefined {
+  let best: L | undefined;
+  for (const l of layers) if (!best || l.rank > best.rank || (l.rank === best.rank && l.order > best.order)) best = l;
+  return best;
 }

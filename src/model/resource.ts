@@ -98,3 +98,16 @@ export function at(obj: unknown, ...path: (string | number)[]): unknown {
   }
   return cur;
 }
+
+const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+
+/** spec.tls[0].match[0].sniHosts; odd keys in brackets: metadata.labels["app.kubernetes.io/name"]. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}

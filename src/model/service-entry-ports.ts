@@ -2,27 +2,11 @@
 // port number (no addresses), which entries declare the same host and port, and which entries a
 // common namespace sees (exportTo). Built once per Mesh.
 import type { FieldPath } from '../types.js';
+import { pushTo } from '../util/collections.js';
+import { exportScope, type ExportScope } from './hosts.js';
 import type { Mesh } from './mesh.js';
 import type { PortInfo, ServiceEntryInfo } from './kinds.js';
 import { asString, at } from './resource.js';
-
-/** Namespaces an entry is visible from: every namespace, or a list (empty for `~`). §2 exportTo. */
-export type ExportScope = { all: true } | { all: false; namespaces: ReadonlySet<string> };
-
-export function exportScope(se: ServiceEntryInfo): ExportScope {
-  const e = se.exportTo;
-  if (!e || e.length === 0 || e.includes('*')) return { all: true };
-  if (e.includes('~')) return { all: false, namespaces: new Set() };
-  return { all: false, namespaces: new Set(e.map((n) => (n === '.' ? se.namespace : n))) };
-}
-
-/** Some namespace sees both entries. */
-export function scopesOverlap(a: ExportScope, b: ExportScope): boolean {
-  if (a.all) return b.all || b.namespaces.size > 0;
-  if (b.all) return a.namespaces.size > 0;
-  for (const n of a.namespaces) if (b.namespaces.has(n)) return true;
-  return false;
-}
 
 /**
  * The same object: one namespace/name, even when the input holds it twice (two versions of a
@@ -90,16 +74,10 @@ export function serviceEntryPorts(mesh: Mesh): ServiceEntryPortIndex {
       const protocol = (raw ?? '').trim().toUpperCase();
       const entry: SePort = { se, port, protocol, scope, path: port.path, protocolPath: raw !== undefined ? [...port.path, 'protocol'] : port.path };
       idx.ports.push(entry);
-      if (se.addresses.length === 0 && isPortWideProtocol(protocol)) push(idx.portWideByNumber, port.number, entry);
-      for (const h of se.hosts) push(idx.byHostPort, `${h.host}|${port.number}`, { host: h.host, hostPath: h.path, entry });
+      if (se.addresses.length === 0 && isPortWideProtocol(protocol)) pushTo(idx.portWideByNumber, port.number, entry);
+      for (const h of se.hosts) pushTo(idx.byHostPort, `${h.host}|${port.number}`, { host: h.host, hostPath: h.path, entry });
     }
   }
   cache.set(mesh, idx);
   return idx;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

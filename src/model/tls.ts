@@ -2,7 +2,9 @@
 // §3.3 DestinationRule lookup, §4 "Location", §8): which destinations cannot answer Istio mTLS,
 // and which client namespaces would call them (whose DestinationRule lookup path matters).
 import type { Resource } from '../types.js';
-import { isGatewayWorkload, ruleClients, serviceTarget } from './egress.js';
+import { addTo, pushTo } from '../util/collections.js';
+import { isGatewayService, ruleClients } from './egress.js';
+import { isGatewayWorkload } from './gateways.js';
 import { coveringWildcards, exportedTo, isWildcard } from './hosts.js';
 import type { DestinationRuleInfo, RouteDestination, ServiceEntryInfo, ServiceInfo } from './kinds.js';
 import { isIpLiteral, type ClientTls, type Mesh } from './mesh.js';
@@ -143,18 +145,6 @@ export function requiresIstioCertificate(tls: ClientTls): boolean {
   return tls.mode === 'ISTIO_MUTUAL' || (tls.mode === 'MUTUAL' && !tls.hasCertificates);
 }
 
-/**
- * A Service fronting gateway pods (selects a gateway workload of the input, is declared by an
- * IstioOperator gateway component, or is named like the egress chart's): inside the mesh, and
- * ISTIO_MUTUAL toward it is the documented sidecar → egress gateway pattern (§5).
- */
-export function isGatewayService(mesh: Mesh, host: string): boolean {
-  if (mesh.operatorServices.some((s) => s.fqdn === host)) return true;
-  const t = serviceTarget(mesh, host);
-  if (!t) return false;
-  return t.egress || t.workloads.some(isGatewayWorkload);
-}
-
 // ---------------------------------------------------------------- index
 
 function tlsIndex(mesh: Mesh): TlsIndex {
@@ -196,7 +186,7 @@ function tlsIndex(mesh: Mesh): TlsIndex {
     if (!rd.host || isWildcard(rd.host)) continue;
     for (const ns of routeClientNamespaces(mesh, rd)) reference(rd.host, ns);
     if (byHost.has(rd.host) || mesh.isClusterLocal(rd.host) || isIpLiteral(rd.host)) continue;
-    if (mesh.serviceByHost(rd.host) || mesh.serviceEntriesForHost(rd.host).length > 0) continue;
+    if (mesh.serviceByHost(rd.host) || mesh.firstServiceEntryFor(rd.host)) continue;
     add({ host: rd.host, kind: 'route-host', resource: rd.vs.resource, label: `(external host routed to by ${rd.vs.resource.ref})`, ports: [], namespace: rd.vs.namespace });
   }
   for (const [host, set] of [...referencesByHost]) {
@@ -212,17 +202,9 @@ function tlsIndex(mesh: Mesh): TlsIndex {
   const mutualRuleHosts = new Set<string>();
   const rulesByHost = new Map<string, DestinationRuleInfo[]>();
   for (const dr of mesh.destinationRules) {
-    if (dr.host) {
-      const list = rulesByHost.get(dr.host);
-      if (list) list.push(dr);
-      else rulesByHost.set(dr.host, [dr]);
-    }
+    if (dr.host) pushTo(rulesByHost, dr.host, dr);
     if (dr.host && setsMutualTls([dr.trafficPolicy, ...dr.subsets.map((x) => x.trafficPolicy)])) mutualRuleHosts.add(dr.host);
-    if (dr.workloadSelector) {
-      const list = selectorsByNs.get(dr.namespace) ?? [];
-      list.push(dr.workloadSelector);
-      selectorsByNs.set(dr.namespace, list);
-    }
+    if (dr.workloadSelector) pushTo(selectorsByNs, dr.namespace, dr.workloadSelector);
     if (dr.namespace === mesh.rootNamespace || !dr.host) continue;
     addTo(drNamespacesByHost, dr.host, dr.namespace);
   }
@@ -270,10 +252,4 @@ function setsMutualTls(policies: unknown[]): boolean {
     const tlsModes = [at(p, 'tls', 'mode'), ...asArray(p.portLevelSettings).map((x) => at(x, 'tls', 'mode'))];
     return tlsModes.some((m) => typeof m === 'string' && m.toUpperCase().endsWith('MUTUAL'));
   });
-}
-
-function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (set) set.add(value);
-  else map.set(key, new Set([value]));
 }

@@ -1,4 +1,4 @@
-import { serverAdmitsHost } from '../model/egress.js';
+import { serverAdmitsHost } from '../model/gateways.js';
 import { exportedTo } from '../model/hosts.js';
 import { isHttpProtocol, isTlsProtocol, type PortInfo, type RouteDestination } from '../model/kinds.js';
 import type { Mesh } from '../model/mesh.js';
@@ -32,7 +32,7 @@ function arrivalPorts(mesh: Mesh, d: RouteDestination): number[] | undefined {
     const gw = mesh.gateway(ref.namespace, ref.name);
     if (!gw) return undefined;
     for (const s of gw.servers) {
-      if (s.port && d.vs.hosts.some((h) => serverAdmitsHost(s, h.host, d.vs.namespace))) out.add(s.port.number);
+      if (s.port && d.vs.hosts.some((h) => serverAdmitsHost(s, d.vs.namespace, h.host))) out.add(s.port.number);
     }
   }
   return out.size > 0 ? [...out] : undefined;

@@ -1,7 +1,7 @@
 // The two-hop egress pattern (semantics §5 "Egress gateway", §6 "Routing to the egress gateway"):
 // a `mesh` rule sends host H to the egress gateway Service, and a rule bound to a Gateway running on
 // those gateway pods forwards H to the external host. Either half alone breaks egress.
-import { egressGatewayService, gatewaySelectsService, isEgressGateway, routeIndex, serviceTarget } from '../model/egress.js';
+import { egressGatewayService, gatewaySelectsService, isEgressGateway, routeIndex, serviceTarget, type ServiceTarget } from '../model/egress.js';
 import type { GatewayInfo } from '../model/kinds.js';
 import type { Mesh } from '../model/mesh.js';
 import type { Rule } from './types.js';
@@ -14,7 +14,7 @@ function list(hosts: string[]): string {
 function reachesGateway(mesh: Mesh, host: string, gw: GatewayInfo): boolean {
   const t = serviceTarget(mesh, host);
   if (t) return gatewaySelectsService(gw, t);
-  return mesh.isClusterLocal(host) && mesh.serviceEntriesForHost(host).length === 0;
+  return mesh.isClusterLocal(host) && !mesh.firstServiceEntryFor(host);
 }
 
 export const rule: Rule = {
@@ -24,6 +24,27 @@ export const rule: Rule = {
   docs: 'docs/rules/egress-gateway-route-incomplete.md',
   check({ mesh, report }) {
     const idx = routeIndex(mesh);
+    // Many VirtualServices share a host: each (host, gateway) question is answered once, so the
+    // rules overlapping a host are scanned once per question, not once per asking rule.
+    const forwarded = new Map<string, boolean>();
+    const forwardedAt = (host: string, target: ServiceTarget) => {
+      const key = `${host}\0${target.host}`;
+      let v = forwarded.get(key);
+      if (v === undefined) forwarded.set(key, (v = idx.gatewayRules.overlapping(host).some((e) => !e.gateway || gatewaySelectsService(e.gateway, target))));
+      return v;
+    };
+    const fed = new Map<string, boolean>();
+    const fedTo = (host: string, gw: GatewayInfo) => {
+      const key = `${host}\0${gw.namespace}/${gw.name}`;
+      let v = fed.get(key);
+      if (v === undefined) {
+        v =
+          idx.meshRules.overlapping(host).some((m) => m.destinations.some((d) => reachesGateway(mesh, d.host, gw))) ||
+          idx.gatewayRules.overlapping(host).some((e) => e.gateway !== gw && idx.destinationsOf(e.vs, e.rule).some((d) => reachesGateway(mesh, d.host, gw)));
+        fed.set(key, v);
+      }
+      return v;
+    };
     for (const vs of mesh.virtualServices) {
       for (const r of vs.rules) {
         const dests = idx.destinationsOf(vs, r);
@@ -37,7 +58,7 @@ export const rule: Rule = {
             const missing = vs.hosts
               .map((h) => h.host)
               .filter((h) => h && h !== d.host)
-              .filter((h) => !idx.gatewayRules.overlapping(h).some((e) => !e.gateway || gatewaySelectsService(e.gateway, target)));
+              .filter((h) => !forwardedAt(h, target));
             if (missing.length === 0) continue;
             report({
               resource: vs.resource,
@@ -55,11 +76,7 @@ export const rule: Rule = {
           if (!gw || !isEgressGateway(mesh, gw)) continue;
           for (const h of vs.hosts) {
             if (!h.host) continue;
-            const fedByMesh = idx.meshRules.overlapping(h.host).some((m) => m.destinations.some((d) => reachesGateway(mesh, d.host, gw)));
-            const fedByGateway = idx.gatewayRules
-              .overlapping(h.host)
-              .some((e) => e.gateway !== gw && idx.destinationsOf(e.vs, e.rule).some((d) => reachesGateway(mesh, d.host, gw)));
-            if (fedByMesh || fedByGateway) continue;
+            if (fedTo(h.host, gw)) continue;
             const hosts = unfed.get(gw.resource.ref) ?? [];
             if (!hosts.includes(h.host)) hosts.push(h.host);
             unfed.set(gw.resource.ref, hosts);

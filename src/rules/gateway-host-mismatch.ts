@@ -2,7 +2,7 @@ import type { Rule } from './types.js';
 import type { FieldPath } from '../types.js';
 import type { GatewayInfo } from '../model/kinds.js';
 import { hostsOverlap } from '../model/hosts.js';
-import { gatewayModel, isMatchableHost, notExportedTo, proxyNamespacesOf, serverHostAdmits } from '../model/gateways.js';
+import { gatewayModel, isMatchableHost, notExportedTo, proxyNamespacesOf, serverAdmitsHost } from '../model/gateways.js';
 
 // Semantics §6 "Hosts": a gateway serves a bound VirtualService only for the VS hosts some server
 // host admits (namespace part `*`/own namespace, `./` = Gateway's namespace; wildcard overlap as in
@@ -11,7 +11,7 @@ import { gatewayModel, isMatchableHost, notExportedTo, proxyNamespacesOf, server
 // each host through one of them.
 // All definitions of a Gateway name count (a document's steps often re-apply it with other hosts).
 function admits(defs: GatewayInfo[], vsNamespace: string, host: string): boolean {
-  return defs.some((gw) => gw.servers.some((s) => s.hosts.some((h) => serverHostAdmits(h, vsNamespace, host))));
+  return defs.some((gw) => gw.servers.some((s) => serverAdmitsHost(s, vsNamespace, host)));
 }
 
 function describe(defs: GatewayInfo[]): string {

@@ -1,5 +1,6 @@
 import type { Rule } from './types.js';
 import type { PortInfo, ServiceInfo } from '../model/kinds.js';
+import { isGatewayService } from '../model/egress.js';
 import { describeWorkload, gatewayModel, selectsAllGateways } from '../model/gateways.js';
 
 // Semantics §6 "Ports": a Gateway server port.number is read as a port of the Services that
@@ -57,7 +58,7 @@ export const rule: Rule = {
     for (const d of mesh.routeDestinations()) {
       if (d.port === undefined || !d.gateways.some((g) => g.mesh)) continue;
       const svc = mesh.serviceByHost(d.host);
-      if (!svc || !model.isGatewayService(svc) || svc.ports.length === 0) continue;
+      if (!svc || !isGatewayService(mesh, svc.fqdn) || svc.ports.length === 0) continue;
       if (svc.ports.some((p) => p.number === d.port)) continue;
       report({
         resource: d.vs.resource,

@@ -1,13 +1,15 @@
 // A Gateway server routes with one VirtualService block only (semantics §5 table, istio
 // pkg/config/gateway): PASSTHROUGH → `tls`, HTTP / terminated HTTPS → `http`, terminated TLS and
-// TCP → `tcp`. A rule whose every matching server wants another block never applies.
-import { gatewayServerRouteKind, serverAdmitsHost } from '../model/egress.js';
+// TCP → `tcp`. A rule whose every matching server wants another block never applies. TLS that a
+// PASSTHROUGH server leaves encrypted but an `http`/`tcp` rule tries to route is
+// https-without-tls-route's (one finding per mistake), so those servers are not judged here.
+import { gatewayServerRouteKind } from '../model/egress.js';
+import { serverAdmitsHost } from '../model/gateways.js';
 import type { GatewayInfo, GatewayServer, RouteKind } from '../model/kinds.js';
 import type { Rule } from './types.js';
 
-const EFFECT: Record<RouteKind, string> = {
+const EFFECT: Record<Exclude<RouteKind, 'tls'>, string> = {
   http: 'the gateway terminates TLS (or reads plaintext HTTP) and matches only `http` rules, so requests get 404 (no route)',
-  tls: 'a PASSTHROUGH server routes only `tls` rules by SNI, so the listener gets no filter chain for the host and connections are reset',
   tcp: 'the server hands the (decrypted) stream to `tcp` rules only, so no route applies and connections are reset',
 };
 
@@ -35,17 +37,20 @@ export const rule: Rule = {
             if (!gw) continue;
             for (const server of gw.servers) {
               if (m.port !== undefined && server.port?.number !== m.port) continue;
-              if (!vs.hosts.some((h) => serverAdmitsHost(server, h.host, vs.namespace))) continue;
+              if (!vs.hosts.some((h) => serverAdmitsHost(server, vs.namespace, h.host))) continue;
+              const wants = gatewayServerRouteKind(server);
+              if (wants === 'tls' && r.kind !== 'tls') continue;
               const key = `${gw.namespace}/${gw.name}#${server.index}`;
               if (seen.has(key)) continue;
               seen.add(key);
-              servers.push({ gw, server, wants: gatewayServerRouteKind(server) });
+              servers.push({ gw, server, wants });
             }
           }
         }
         if (servers.length === 0 || servers.some((s) => s.wants === undefined || s.wants === r.kind)) continue;
         const first = servers[0]!;
-        const wants = first.wants!;
+        // Only PASSTHROUGH servers take `tls` rules, and a `tls` rule fits them.
+        const wants = first.wants as Exclude<RouteKind, 'tls'>;
         const more = servers.length > 1 ? ` (and ${servers.length - 1} other matching server${servers.length > 2 ? 's' : ''})` : '';
         report({
           resource: vs.resource,

@@ -4,8 +4,10 @@
 // ports (opaque fallback chain after the SNI chains, listener.go buildSidecarOutboundTCPTLSFilterChainOpts),
 // so only `http` rules are judged for `mesh`. A rule is flagged only when every context it applies
 // to (mesh, each bound Gateway of the input) carries TLS for it; a context that cannot be judged
-// (Gateway missing from the input, host unknown) keeps it silent.
-import { routeIndex, serverAdmitsHost } from '../model/egress.js';
+// (Gateway missing from the input, host unknown) keeps it silent. This rule alone reports `http`/`tcp`
+// rules on PASSTHROUGH servers; gateway-route-protocol-mismatch covers the terminated and plain ones.
+import { routeIndex } from '../model/egress.js';
+import { serverAdmitsHost } from '../model/gateways.js';
 import { isTlsProtocol, type GatewayRef, type RouteRule, type ServiceEntryInfo, type VirtualServiceInfo } from '../model/kinds.js';
 import type { Mesh } from '../model/mesh.js';
 import type { FieldPath } from '../types.js';
@@ -81,19 +83,19 @@ function judge(mesh: Mesh, vs: VirtualServiceInfo, r: RouteRule, ref: GatewayRef
   }
   const gw = mesh.gateway(ref.namespace, ref.name);
   if (!gw) return { kind: 'unknown' };
-  const servers = gw.servers.filter((s) => (port === undefined || s.port?.number === port) && vs.hosts.some((h) => serverAdmitsHost(s, h.host, vs.namespace)));
+  const servers = gw.servers.filter((s) => (port === undefined || s.port?.number === port) && vs.hosts.some((h) => serverAdmitsHost(s, vs.namespace, h.host)));
   if (servers.length === 0) return { kind: 'unknown' };
   if (!servers.every((s) => s.tlsMode === 'PASSTHROUGH' || s.tlsMode === 'AUTO_PASSTHROUGH')) return { kind: 'plain' };
   const s = servers[0]!;
   const how = s.tlsMode === 'AUTO_PASSTHROUGH' ? 'AUTO_PASSTHROUGH, which routes by SNI alone and ignores `http` and `tcp` rules' : 'PASSTHROUGH, where only `tls` rules apply, so connections are reset';
-  const sni = vs.hosts.filter((h) => servers.some((x) => serverAdmitsHost(x, h.host, vs.namespace))).map((h) => h.host);
+  const sni = vs.hosts.filter((h) => servers.some((x) => serverAdmitsHost(x, vs.namespace, h.host))).map((h) => h.host);
   return { kind: 'tls', auto: s.tlsMode === 'AUTO_PASSTHROUGH', reason: `${gw.resource.ref} serves ${sni.join(', ')} on port ${s.port?.number ?? '?'} in ${how}`, explicitPort: port !== undefined, sni };
 }
 
 function declarer(mesh: Mesh, host: string): string {
   const svc = mesh.serviceByHost(host);
   if (svc) return `Service ${svc.namespace}/${svc.name}`;
-  const se = mesh.serviceEntriesForHost(host)[0]?.se;
+  const se = mesh.firstServiceEntryFor(host)?.se;
   return se ? se.resource.ref : 'the registry';
 }
 

@@ -1,4 +1,5 @@
-import { ignoredPolicyKeys, meshLayers, meshLayerWinner, precedenceReason, type MeshLayer } from '../model/mesh-layers.js';
+import { ignoredPolicyKeys, precedenceReason } from '../model/mesh-layers.js';
+import { decidingLayer, type MeshLayer } from '../model/policy.js';
 import type { Rule } from './types.js';
 
 const FIELDS = [
@@ -12,14 +13,14 @@ export const rule: Rule = {
   summary: 'Mesh-config sources disagree on outboundTrafficPolicy.mode or rootNamespace, or istiod cannot read one',
   docs: 'docs/rules/mesh-config-conflict.md',
   check({ mesh, report }) {
-    const layers = meshLayers(mesh);
+    const layers = mesh.meshLayers;
     // Each revision's istiod reads its own ConfigMap; the linter's own mesh config applies to all.
     const revisions = [...new Set(layers.flatMap((l) => (l.revision === undefined ? [] : [l.revision])))].sort();
     for (const revision of revisions) {
       const group = layers.filter((l) => l.revision === undefined || l.revision === revision);
       for (const field of FIELDS) {
         const setting = group.filter((l) => field.value(l) !== undefined);
-        const winner = meshLayerWinner(setting);
+        const winner = decidingLayer(setting);
         if (!winner) continue;
         for (const loser of setting) {
           const path = field.path(loser);
@@ -35,12 +36,12 @@ export const rule: Rule = {
       }
     }
 
-    for (const src of mesh.meshSources) {
-      if (src.problem && src.resource) {
+    for (const layer of layers) {
+      if (layer.problem && layer.resource && layer.configPath) {
         report({
-          resource: src.resource,
-          path: ['data', 'mesh'],
-          message: `In ${src.label}, ${src.problem.replace(/:\)$/, ')')}: istiod rejects it and keeps its last good (or default) mesh config, so no setting in it, outboundTrafficPolicy included, takes effect. Fix the YAML.`,
+          resource: layer.resource,
+          path: layer.configPath,
+          message: `In ${layer.label}, ${layer.problem.replace(/:\)$/, ')')}: istiod rejects it and keeps its last good (or default) mesh config, so no setting in it, outboundTrafficPolicy included, takes effect. Fix the YAML.`,
         });
       }
     }

@@ -1,5 +1,5 @@
 import { isIpLiteral } from '../model/mesh.js';
-import { describeReference, registryProblems, registrySeverity, type HostRefKind } from '../model/external-hosts.js';
+import { describeReference, registryFindings, type HostRefKind } from '../model/external-hosts.js';
 import type { Rule } from './types.js';
 
 /** What an unknown host does to each kind of reference while unknown hosts are let through (§1.2, §2). */
@@ -22,10 +22,7 @@ export const rule: Rule = {
   related: ['IST0101', 'KIA1101', 'KIA0202', 'KIA1004'],
   securitySeverity: 5.0,
   check({ mesh, report }) {
-    for (const p of registryProblems(mesh)) {
-      if (p.status !== 'missing') continue;
-      const severity = registrySeverity(p);
-      if (!severity) continue;
+    for (const { problem: p, severity } of registryFindings(mesh, 'missing')) {
       const host = p.ref.host;
       const fix = isIpLiteral(host) ? `Add a ServiceEntry whose addresses include ${host}.` : `Add a ServiceEntry for ${host}.`;
       const policy = p.consumer.policy;

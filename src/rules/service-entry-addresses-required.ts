@@ -1,5 +1,6 @@
 import type { Rule } from './types.js';
-import { scopesOverlap, serviceEntryPorts, sameObject } from '../model/service-entry-ports.js';
+import { ExportScopeIndex } from '../model/hosts.js';
+import { serviceEntryPorts, sameObject, type SePort } from '../model/service-entry-ports.js';
 
 // Semantics §4: a TCP (or opaque, or auto-detected) port without `addresses` becomes a listener on
 // 0.0.0.0:<port>. With resolution NONE it takes every connection on that port (IP auto-allocation
@@ -15,6 +16,8 @@ export const rule: Rule = {
   check({ mesh, report }) {
     const idx = serviceEntryPorts(mesh);
     for (const [number, ports] of [...idx.portWideByNumber].sort((a, b) => a[0] - b[0])) {
+      const byScope = new ExportScopeIndex<SePort>();
+      for (const p of ports) byScope.add(p.scope, p);
       for (const p of ports) {
         const se = p.se;
         if (!p.scope.all && p.scope.namespaces.size === 0) continue; // exportTo ~: no sidecar sees it
@@ -28,7 +31,10 @@ export const rule: Rule = {
           });
           continue;
         }
-        const others = ports.filter((o) => !sameObject(o.se, se) && scopesOverlap(o.scope, p.scope)).map((o) => o.se.resource.ref);
+        const others = byScope
+          .overlapping(p.scope)
+          .filter((o) => !sameObject(o.se, se))
+          .map((o) => o.se.resource.ref);
         if (others.length === 0) continue;
         const names = [...new Set(others)].sort();
         report({

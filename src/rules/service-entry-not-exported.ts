@@ -1,4 +1,4 @@
-import { describeEntries, describeReference, registryProblems, registrySeverity, type RegistryProblem } from '../model/external-hosts.js';
+import { describeEntries, describeReference, registryFindings, type RegistryProblem } from '../model/external-hosts.js';
 import type { Rule } from './types.js';
 
 function whyHidden(p: RegistryProblem): { why: string; fix: string } {
@@ -36,10 +36,7 @@ export const rule: Rule = {
   related: ['KIA0005', 'KIA1101', 'KIA0202', 'KIA1004'],
   securitySeverity: 5.0,
   check({ mesh, report }) {
-    for (const p of registryProblems(mesh)) {
-      if (p.status !== 'hidden' || !p.hiddenBy) continue;
-      const severity = registrySeverity(p);
-      if (!severity) continue;
+    for (const { problem: p, severity } of registryFindings(mesh, 'hidden')) {
       const { why, fix } = whyHidden(p);
       const policy = p.consumer.policy;
       const effect =

@@ -1,5 +1,6 @@
 import type { Rule } from './types.js';
-import { protocolLabel, scopesOverlap, serviceEntryPorts, type SePort, sameObject, sidecarProtocolClass } from '../model/service-entry-ports.js';
+import { ExportScopeIndex } from '../model/hosts.js';
+import { protocolLabel, serviceEntryPorts, type SePort, sameObject, sidecarProtocolClass } from '../model/service-entry-ports.js';
 
 // Semantics §4: a sidecar keeps one definition of a host's port. Entries visible from a common
 // namespace that declare the same host and port number with different protocols leave one of the
@@ -17,8 +18,10 @@ export const rule: Rule = {
     const found = new Map<SePort, { hosts: Set<string>; others: Set<string> }>();
     for (const group of idx.byHostPort.values()) {
       if (new Set(group.map((g) => sidecarProtocolClass(g.entry.protocol))).size < 2) continue;
+      const byScope = new ExportScopeIndex<(typeof group)[number]>();
+      for (const g of group) byScope.add(g.entry.scope, g);
       for (const g of group) {
-        const clashing = group.filter((o) => !sameObject(o.entry.se, g.entry.se) && sidecarProtocolClass(o.entry.protocol) !== sidecarProtocolClass(g.entry.protocol) && scopesOverlap(o.entry.scope, g.entry.scope));
+        const clashing = byScope.overlapping(g.entry.scope).filter((o) => !sameObject(o.entry.se, g.entry.se) && sidecarProtocolClass(o.entry.protocol) !== sidecarProtocolClass(g.entry.protocol));
         if (clashing.length === 0) continue;
         const f = found.get(g.entry) ?? { hosts: new Set<string>(), others: new Set<string>() };
         f.hosts.add(g.host);

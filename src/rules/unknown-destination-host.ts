@@ -1,6 +1,7 @@
 import { expandClusterLocal, looksClusterLocal } from '../model/external-hosts.js';
-import { levenshtein } from '../model/gateways.js';
 import type { ServiceInfo } from '../model/kinds.js';
+import { pushTo } from '../util/collections.js';
+import { editDistance } from '../util/suggest.js';
 import type { Rule } from './types.js';
 
 /** Services of a default Istio install (the gateway charts): assumed present, since installs rarely sit beside the configuration. */
@@ -14,32 +15,29 @@ export const rule: Rule = {
   related: ['IST0101', 'KIA1101'],
   check({ mesh, report }) {
     const byNamespace = new Map<string, ServiceInfo[]>();
-    const byName = new Map<string, ServiceInfo[]>();
+    // The same name in another namespace: the alphabetically first FQDN of each name.
+    const firstFqdnByName = new Map<string, string>();
     for (const s of [...mesh.services, ...mesh.operatorServices]) {
-      for (const [map, key] of [
-        [byNamespace, s.namespace],
-        [byName, s.name],
-      ] as const) {
-        const list = map.get(key);
-        if (list) list.push(s);
-        else map.set(key, [s]);
-      }
+      pushTo(byNamespace, s.namespace, s);
+      const first = firstFqdnByName.get(s.name);
+      if (first === undefined || s.fqdn < first) firstFqdnByName.set(s.name, s.fqdn);
     }
     for (const d of mesh.routeDestinations()) {
       const raw = d.rawHost.trim();
       if (!raw || raw.startsWith('*') || !looksClusterLocal(mesh, raw)) continue;
       const fqdn = expandClusterLocal(raw, d.vs.namespace);
-      if (mesh.serviceByHost(fqdn) || mesh.serviceEntriesForHost(fqdn).length > 0 || mesh.serviceEntriesForHost(d.host).length > 0) continue;
+      if (mesh.serviceByHost(fqdn) || mesh.firstServiceEntryFor(fqdn) || mesh.firstServiceEntryFor(d.host)) continue;
       if (INSTALLED_BY_ISTIO.some((s) => s.fqdn === fqdn)) continue;
       const svcNs = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[1]! : undefined;
       const candidates: { name: string; fqdn: string }[] = svcNs ? [...(byNamespace.get(svcNs) ?? []), ...INSTALLED_BY_ISTIO.filter((s) => s.namespace === svcNs)] : [];
       const name = fqdn.split('.')[0]!;
+      const limit = Math.max(2, Math.floor(name.length / 4));
       const close = candidates
-        .map((s) => ({ s, dist: levenshtein(name, s.name) }))
-        .filter((x) => x.dist <= Math.max(2, Math.floor(name.length / 4)))
+        .map((s) => ({ s, dist: editDistance(name, s.name, limit) }))
+        .filter((x) => x.dist <= limit)
         .sort((a, b) => a.dist - b.dist || a.s.fqdn.localeCompare(b.s.fqdn))[0];
       // The same name in another namespace: a short name resolves in the VirtualService's namespace only.
-      const elsewhere = (byName.get(name) ?? []).map((s) => s.fqdn).sort()[0];
+      const elsewhere = firstFqdnByName.get(name);
       const suggestion = close?.s.fqdn ?? elsewhere;
       const hint = suggestion ? ` Did you mean ${suggestion}?` : ' Check the name, or lint together with (or --context) the manifests that define it.';
       report({

@@ -2,7 +2,9 @@
 // schemas/*.schema.json and turns ajv's errors into one-sentence messages at the offending node.
 import * as generated from './generated/validators.js';
 import type { GeneratedError, GeneratedValidator, SchemaNodeMeta, ValidatorName } from './generated/validators.js';
+import { formatPath } from '../model/resource.js';
 import type { Resource } from '../types.js';
+import { nearestName } from '../util/suggest.js';
 
 export interface SchemaIssue {
   path: (string | number)[];
@@ -359,18 +361,6 @@ function fieldLabel(path: Path): string {
   return last;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
-
-/** spec.tls[0].match[0].sniHosts; odd keys in brackets: metadata.labels["app.kubernetes.io/name"]. */
-export function formatPath(path: ReadonlyArray<string | number>): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (IDENTIFIER.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
 
 // ---- suggestions -----------------------------------------------------------------------------
 
@@ -382,7 +372,7 @@ export function suggestName(key: string, allowed: readonly string[]): string | u
   const lower = key.toLowerCase();
   const sameLetters = allowed.find((a) => a.toLowerCase() === lower || a.toLowerCase() === camel.toLowerCase());
   if (sameLetters) return sameLetters;
-  return closest(camel.toLowerCase(), allowed, (a) => a.toLowerCase());
+  return nearestName(camel.toLowerCase(), allowed, 3, (a) => a.toLowerCase());
 }
 
 function suggestValue(value: string, allowed: readonly string[]): string | undefined {
@@ -390,47 +380,13 @@ function suggestValue(value: string, allowed: readonly string[]): string | undef
   const upper = value.toUpperCase();
   const same = allowed.find((a) => a.toUpperCase() === upper);
   if (same) return same;
-  const near = closest(upper.replace(/[-\s]/g, '_'), allowed, (a) => a.toUpperCase());
+  const near = nearestName(upper.replace(/[-\s]/g, '_'), allowed, 3, (a) => a.toUpperCase());
   if (near || upper.length < 3) return near;
   // An abbreviation: "warn" → "warning".
   const prefixed = allowed.filter((a) => a.toUpperCase().startsWith(upper));
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
-function closest(word: string, candidates: readonly string[], norm: (s: string) => string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(word, norm(c), bestDistance);
-    if (d < bestDistance && d < word.length) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped at `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) >= max) return max;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (prev2[j - 2] ?? 0) + 1);
-      cur.push(d);
-      rowMin = Math.min(rowMin, d);
-    }
-    if (rowMin >= max) return max;
-    prev2 = prev;
-    prev = cur;
-  }
-  return Math.min(prev[b.length] ?? max, max);
-}
 
 // ---- pointers --------------------------------------------------------------------------------
 
