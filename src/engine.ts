@@ -49,11 +49,11 @@ export interface LintResult {
 
 export async function lint(opts: LintOptions): Promise<LintResult> {
   const t0 = performance.now();
-  const main = loadInputs(opts.paths, opts.cwd, { ignorePaths: opts.ignorePaths, stdinText: opts.stdin });
+  const main = await loadInputs(opts.paths, opts.cwd, { ignorePaths: opts.ignorePaths, stdinText: opts.stdin });
   const reported = new Set(main.files.map((f) => f.file.path));
   const files = [...main.files];
   for (const dir of opts.context ?? []) {
-    const ctx = loadInputs([dir], opts.cwd, { ignorePaths: opts.ignorePaths });
+    const ctx = await loadInputs([dir], opts.cwd, { ignorePaths: opts.ignorePaths });
     for (const f of ctx.files) if (!reported.has(f.file.path) && !files.some((x) => x.file.path === f.file.path)) files.push(f);
   }
   const t1 = performance.now();

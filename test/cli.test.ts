@@ -179,6 +179,26 @@ describe('the installed entry point', () => {
   });
 });
 
+describe('parsing on several threads', () => {
+  it('gives byte-identical output with one thread and with worker threads', async () => {
+    expect(existsSync(path.join(__dirname, '..', 'dist', 'load', 'worker.js')), 'run `npm run build`').toBe(true);
+    const { generateTree } = (await import('../scripts/gen-tree.mjs')) as { generateTree: (dir: string, n: number) => { files: number } };
+    const dir = tempTree({});
+    const { files } = generateTree(path.join(dir, 'tree'), 2500);
+    expect(files).toBeGreaterThanOrEqual(400); // the size at which worker threads start
+    const bin = path.join(__dirname, '..', 'bin', 'mesh-egress-lint.js');
+    const run = (threads: string, format: string) =>
+      spawnSync(process.execPath, [bin, 'tree', '--format', format, '--fail-on', 'never'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MESH_EGRESS_LINT_THREADS: threads }, maxBuffer: 1 << 26 });
+    for (const format of ['json', 'sarif']) {
+      const one = run('1', format);
+      const two = run('2', format);
+      expect(one.status).toBe(0);
+      expect(JSON.parse(one.stdout).findings?.length ?? JSON.parse(one.stdout).runs[0].results.length).toBeGreaterThan(0);
+      expect(two.stdout).toBe(one.stdout);
+    }
+  });
+});
+
 describe('README', () => {
   it('lists the rules exactly as `mesh-egress-lint rules --format markdown` prints them', async () => {
     const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { discover, toDisplayPath } from './discover.js';
 import { parseFile, skippedFile, type LoadedFile } from './parse.js';
-import { readInput } from './read.js';
+import { parseAll } from './pool.js';
 
 export { discover, toDisplayPath } from './discover.js';
 export type { LoadedFile, LoadProblem } from './parse.js';
@@ -20,7 +20,7 @@ export interface LoadResult {
  * directory that cannot be listed while walking. Only paths named on the command line that do
  * not exist end up in `pathErrors`.
  */
-export function loadInputs(paths: string[], cwd: string, opts: { ignorePaths?: string[]; stdinText?: () => Buffer } = {}): LoadResult {
+export async function loadInputs(paths: string[], cwd: string, opts: { ignorePaths?: string[]; stdinText?: () => Buffer } = {}): Promise<LoadResult> {
   const found = discover(paths, cwd, opts.ignorePaths ?? []);
   const files: LoadedFile[] = [];
   if (found.stdin) {
@@ -33,15 +33,12 @@ export function loadInputs(paths: string[], cwd: string, opts: { ignorePaths?: s
     entries.push({ abs: d.path, loaded: skippedFile(file, `the directory could not be read (${d.message}); files in it were not linted`) });
   }
   entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
-  for (const { abs, loaded } of entries) {
-    if (loaded) {
-      files.push(loaded);
-      continue;
-    }
-    const file = { path: abs, displayPath: toDisplayPath(abs, cwd) };
-    const read = readInput(abs, found.explicit.has(abs));
-    if (read.kind === 'directory') continue; // e.g. a link to a directory: not a file, and not followed
-    files.push(read.kind === 'skip' ? skippedFile(file, read.reason) : parseFile(file, read.bytes));
+  const jobs = entries.filter((e) => !e.loaded).map((e) => ({ abs: e.abs, displayPath: toDisplayPath(e.abs, cwd), explicit: found.explicit.has(e.abs) }));
+  const parsed = await parseAll(jobs);
+  let next = 0;
+  for (const { loaded } of entries) {
+    const lf = loaded ?? parsed[next++];
+    if (lf) files.push(lf);
   }
   return { files, pathErrors: found.errors };
 }

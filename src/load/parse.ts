@@ -304,15 +304,53 @@ interface DocSpan {
   line: number;
 }
 
+/** A parsed document with what is needed to rebuild it elsewhere (another thread). */
+type SpannedDocument = ParsedDocument & { readonly span: DocSpan };
+
 /** Outside parseText on purpose: the closure must not keep the syntax trees alive. */
-function makeDocument(file: SourceFile, index: number, value: unknown, basePath: FieldPath, range: Range, locator: Locator, span: DocSpan): ParsedDocument {
+function makeDocument(file: SourceFile, index: number, value: unknown, basePath: FieldPath, range: Range, locator: Locator, span: DocSpan): SpannedDocument {
   return {
     file,
     index,
     value,
     basePath,
     range,
+    span,
     locate: (path, target = 'value') => locator.locate(index, span, basePath.length ? [...basePath, ...path] : path, target, range),
+  };
+}
+
+/** A LoadedFile as plain data (no functions), for a worker thread to send to the main thread. */
+export interface LoadedFileData {
+  file: SourceFile;
+  problems: Omit<LoadProblem, 'doc'>[];
+  documentCount: number;
+  skipped?: string;
+  text?: string;
+  documents: { index: number; value: unknown; basePath: FieldPath; range: Range; span: DocSpan }[];
+}
+
+export function toData(lf: LoadedFile): LoadedFileData {
+  return {
+    file: lf.file,
+    problems: lf.problems.map(({ ruleId, message, range }) => ({ ruleId, message, range })),
+    documentCount: lf.documentCount,
+    skipped: lf.skipped,
+    text: lf.documents.length > 0 ? lf.text : undefined,
+    documents: lf.documents.map((d) => ({ index: d.index, value: d.value, basePath: d.basePath, range: d.range, span: (d as SpannedDocument).span })),
+  };
+}
+
+/** The inverse of toData: positions are located from the text again, on demand, as for any file. */
+export function fromData(data: LoadedFileData): LoadedFile {
+  const locator = new Locator(data.text ?? '');
+  return {
+    file: data.file,
+    problems: data.problems,
+    documentCount: data.documentCount,
+    skipped: data.skipped,
+    text: data.text,
+    documents: data.documents.map((d) => makeDocument(data.file, d.index, d.value, d.basePath, d.range, locator, d.span)),
   };
 }
 

@@ -3,7 +3,11 @@ import ipaddr from 'ipaddr.js';
 
 export type ParsedRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** Characters an address literal can hold (IPv4, IPv6, a zone after `%`): host names fail this at once. */
+const ADDRESS_CHARS = /^[0-9a-fA-F:.%]+$/;
+
 export function parseIp(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (!ADDRESS_CHARS.test(s)) return undefined;
   try {
     return ipaddr.isValid(s) ? ipaddr.parse(s) : undefined;
   } catch {

@@ -5,7 +5,7 @@
 // spec.meshConfig (merged over) > spec.values.meshConfig (which overrode) >
 // spec.values.global.outboundTrafficPolicy (Helm ≤ 1.6); between equal ranks the later in the
 // input, applied last, wins. Mesh.meshPolicy and mesh-config-conflict both decide with decidingLayer.
-import { parse as parseYaml } from 'yaml';
+import { parseEmbeddedYaml } from '../load/parse.js';
 import type { FieldPath, Resource } from '../types.js';
 import { asString, at, isObject } from './resource.js';
 
@@ -75,17 +75,14 @@ export function meshConfigLayers(configMaps: Iterable<Resource>, operators: Iter
       embedded: true,
       order: order++,
     };
-    try {
-      layer.config = parseYaml(meshText, { maxAliasCount: 100 });
-    } catch (e) {
-      // Where a stack overflow strikes depends on the stack left to the parser, not on the text:
-      // naming the position would make the finding differ from run to run.
-      const message = (e as Error).message.split('\n')[0] ?? '';
-      const why = e instanceof RangeError || message.startsWith('Maximum call stack size exceeded') ? 'nested too deeply to read' : message;
-      layer.problem = `the mesh config in data.mesh is not valid YAML (${why})`;
+    // The loader's own reader: bounded nesting, aliases and size, and the same message for the same text.
+    const parsed = parseEmbeddedYaml(meshText);
+    if (parsed.error !== undefined) {
+      layer.problem = `the mesh config in data.mesh is not valid YAML (${parsed.error})`;
       out.push(layer);
       continue;
     }
+    layer.config = parsed.value;
     const mc = readMeshConfig(layer.config);
     out.push({ ...layer, mode: mc.mode, modePath: ['data', 'mesh'], rootNamespace: mc.rootNamespace, rootNamespacePath: ['data', 'mesh'] });
   }

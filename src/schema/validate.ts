@@ -115,10 +115,19 @@ const MAX_DEPTH = 100;
 /** Per resource: a garbage document should not bury the other findings. */
 const MAX_ISSUES = 50;
 
+function hasNull(value: unknown, depth: number): boolean {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (v === null || hasNull(v, depth + 1)) return true;
+  return false;
+}
+
+/** A copy without null fields (the API server drops them); the value itself when it has none. */
 function withoutNulls(value: unknown, depth: number): unknown {
+  if (depth === 0 && !hasNull(value, 0)) return value;
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => withoutNulls(v, depth + 1));
-  const out: Record<string, unknown> = {};
+  // A null prototype: a key named `__proto__` is a field like any other, not the object's prototype.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v, depth + 1);
   return out;
 }
