@@ -2,29 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-import { tempTree } from './helpers.js';
+import { tempTree, runCli } from './helpers.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(argv: string[], cwd: string, stdin = '', env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main({
-    argv,
-    cwd,
-    env,
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    stdin: () => Buffer.from(stdin),
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], cwd: string, stdin = '', env: NodeJS.ProcessEnv = {}) => runCli(argv, cwd, { stdin, env });
 
 const CLEAN = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry

@@ -2,7 +2,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import {
   CONFIG_KEYS,
   FAIL_ON_VALUES,
@@ -15,14 +14,9 @@ import {
 } from '../src/config.js';
 import { loadRules } from '../src/rules/index.js';
 import { closestName as closest } from '../src/util/suggest.js';
-import { tempTree } from './helpers.js';
+import { tempTree, runCli } from './helpers.js';
 
-async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main({ argv, cwd, env: { NO_COLOR: '1' }, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin: () => Buffer.alloc(0), isTTY: false });
-  return { code, stdout, stderr };
-}
+const run = (argv: string[], cwd: string) => runCli(argv, cwd, { env: { NO_COLOR: '1' } });
 
 interface JsonReport {
   summary: Record<string, number>;

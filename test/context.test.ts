@@ -2,9 +2,8 @@
 // files given on the command line are reported. This is what the pre-commit hook relies on.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { loadRules } from '../src/rules/index.js';
-import { tempTree } from './helpers.js';
+import { tempTree, runCli } from './helpers.js';
 
 interface JsonReport {
   summary: Record<string, number>;
@@ -12,10 +11,8 @@ interface JsonReport {
 }
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; report?: JsonReport; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main({ argv: [...argv, '--format', 'json'], cwd, env: {}, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin: () => Buffer.alloc(0), isTTY: false });
-  return { code, report: stdout ? (JSON.parse(stdout) as JsonReport) : undefined, stderr };
+  const r = await runCli([...argv, '--format', 'json'], cwd);
+  return { code: r.code, report: r.stdout ? (JSON.parse(r.stdout) as JsonReport) : undefined, stderr: r.stderr };
 }
 
 /**

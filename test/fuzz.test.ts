@@ -13,8 +13,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { main } from '../src/cli.js';
-import { lintPaths } from './helpers.js';
+import { lintPaths, runCli } from './helpers.js';
 
 const RUNS = Number(process.env.MEL_FUZZ_RUNS ?? 100);
 const SEED = process.env.MEL_FUZZ_SEED === undefined ? undefined : Number(process.env.MEL_FUZZ_SEED);
@@ -313,26 +312,7 @@ afterAll(() => {
 });
 let counter = 0;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(argv: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main({ argv, cwd, env: {}, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdin: () => Buffer.alloc(0), isTTY: false });
-    return { code, stdout, stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const cli = (argv: string[], cwd: string) => runCli(argv, cwd, { captureProcessStderr: true });
 
 /**
  * Byte-identical, or an error naming the first differing line. (expect().toBe on two long reports

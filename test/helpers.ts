@@ -2,6 +2,8 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { vi } from 'vitest';
+import { main } from '../src/cli.js';
 import { lint, type LintOptions, type LintResult } from '../src/engine.js';
 import { LATEST_ISTIO } from '../src/model/mesh.js';
 import { parseIstioVersion } from '../src/cli.js';
@@ -38,4 +40,43 @@ export async function lintYaml(files: Record<string, string>, o: LintOverrides =
 
 export function ids(result: LintResult, ruleId?: string): string[] {
   return result.findings.filter((f) => !ruleId || f.ruleId === ruleId).map((f) => `${f.ruleId}@${f.file}:${f.line}`);
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in-process with a fake terminal (not a TTY). With captureProcessStderr, what the
+ * engine writes to process.stderr itself (a rule that throws) is captured in stderr too.
+ */
+export async function runCli(
+  argv: string[],
+  cwd: string,
+  o: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv; captureProcessStderr?: boolean } = {},
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const spy = o.captureProcessStderr
+    ? vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        stderr += String(chunk);
+        return true;
+      })
+    : undefined;
+  try {
+    const code = await main({
+      argv,
+      cwd,
+      env: o.env ?? {},
+      stdout: (x) => (stdout += x),
+      stderr: (x) => (stderr += x),
+      stdin: () => (o.stdin === undefined ? Buffer.alloc(0) : Buffer.isBuffer(o.stdin) ? o.stdin : Buffer.from(o.stdin)),
+      isTTY: false,
+    });
+    return { code, stdout, stderr };
+  } finally {
+    spy?.mockRestore();
+  }
 }

@@ -28,10 +28,9 @@ import {
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DEPTH, MAX_FILE_BYTES, MAX_TOKENS, parseEmbeddedYaml } from '../src/load/parse.js';
-import { lintPaths } from './helpers.js';
+import { lintPaths, runCli, type CliRun } from './helpers.js';
 
 const CASES = path.join(__dirname, 'hostile', 'cases');
 const PRELOAD = path.join(__dirname, 'hostile', 'no-network.mjs');
@@ -40,35 +39,8 @@ const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 const IS_ROOT = process.getuid?.() === 0;
 const IS_WINDOWS = process.platform === 'win32';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI in-process; standard error includes what the engine writes to process.stderr (rule crashes). */
-async function cli(argv: string[], cwd: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main({
-      argv,
-      cwd,
-      env: {},
-      stdout: (s) => (stdout += s),
-      stderr: (s) => (stderr += s),
-      stdin: () => Buffer.alloc(0),
-      isTTY: false,
-    });
-    return { code, stdout, stderr };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const cli = (argv: string[], cwd: string) => runCli(argv, cwd, { captureProcessStderr: true });
 
 interface JsonFinding {
   ruleId: string;
@@ -177,7 +149,7 @@ function assertSafeText(out: string): void {
   expect(out).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
 }
 
-function checkFormats(runs: Record<(typeof FORMATS)[number], Run>): JsonReport {
+function checkFormats(runs: Record<(typeof FORMATS)[number], CliRun>): JsonReport {
   for (const f of FORMATS) {
     expect([0, 1], `${f} exit code`).toContain(runs[f].code);
     expect(runs[f].stderr, `${f} stderr`).not.toMatch(/internal error/);
@@ -191,8 +163,8 @@ function checkFormats(runs: Record<(typeof FORMATS)[number], Run>): JsonReport {
   return json;
 }
 
-async function allFormats(argv: string[], cwd: string): Promise<Record<(typeof FORMATS)[number], Run>> {
-  const out = {} as Record<(typeof FORMATS)[number], Run>;
+async function allFormats(argv: string[], cwd: string): Promise<Record<(typeof FORMATS)[number], CliRun>> {
+  const out = {} as Record<(typeof FORMATS)[number], CliRun>;
   for (const f of FORMATS) out[f] = await cli([...argv, '--format', f], cwd);
   return out;
 }
