@@ -48,7 +48,7 @@ export function loadRules(): Promise<Rule[]> {
       const js = new URL(`./${id}.js`, import.meta.url);
       const ts = new URL(`./${id}.ts`, import.meta.url);
       if (!existsSync(js) && !existsSync(ts)) continue;
-      const mod = (await import(`./${id}.js`)) as { rule: Rule };
+      const mod = (await import(/* @vite-ignore */ `./${id}.js`)) as { rule: Rule };
       out.push(mod.rule);
     }
     return out;
