@@ -470,3 +470,40 @@ describe('YAML embedded in manifests (parseEmbeddedYaml, for data.mesh)', () => 
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('unreadable files and directories', () => {
+  // Root reads anything, so as root (CI) the CLI drops to the unprivileged user "nobody".
+  it('are reported with the reason and do not stop the run', () => {
+    expect(existsSync(path.join(__dirname, '..', 'dist', 'cli.js')), 'run `npm run build`').toBe(true);
+    const tree = mkdtempSync(path.join(tmpdir(), 'mel-perm-'));
+    chmodSync(tree, 0o755);
+    writeFileSync(path.join(tree, 'good.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok, namespace: default}\n');
+    writeFileSync(path.join(tree, 'unreadable.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: secret}\n');
+    chmodSync(path.join(tree, 'unreadable.yaml'), 0);
+    mkdirSync(path.join(tree, 'closed'));
+    writeFileSync(path.join(tree, 'closed', 'hidden.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hidden}\n');
+    chmodSync(path.join(tree, 'closed'), 0);
+    try {
+      // Every module is loaded first (the checkout may not be readable by that user), then the
+      // process gives up root before it reads the inputs.
+      const dist = path.join(__dirname, '..', 'dist');
+      const driver = `
+        const cli = await import(${JSON.stringify(path.join(dist, 'cli.js'))});
+        await (await import(${JSON.stringify(path.join(dist, 'rules', 'index.js'))})).loadRules();
+        await import(${JSON.stringify(path.join(dist, 'postprocess.js'))});
+        await import(${JSON.stringify(path.join(dist, 'report', 'index.js'))});
+        if (${IS_ROOT}) { process.setgid(65534); process.setuid(65534); }
+        process.exitCode = await cli.main({ argv: ['.', '--format', 'json'], cwd: process.cwd(), env: {}, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: () => Buffer.alloc(0), isTTY: false });`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', driver], { cwd: tree, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { summary: { files: number; skipped: number; resources: number }; findings: { file: string; message: string }[] };
+      const about = (f: string) => out.findings.filter((x) => x.file === f).map((x) => x.message).join('\n');
+      expect(about('unreadable.yaml')).toMatch(/permission denied/);
+      expect(about('closed')).toMatch(/directory could not be read \(permission denied\)/);
+      expect(out.summary).toMatchObject({ files: 3, skipped: 2, resources: 1 });
+    } finally {
+      chmodSync(path.join(tree, 'closed'), 0o755);
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+});
