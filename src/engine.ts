@@ -60,9 +60,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
 
   const resources: Resource[] = [];
   const notices: LoadNotice[] = [];
-  let documents = 0;
   for (const f of files) {
-    documents += f.documentCount;
     for (const p of f.problems) notices.push({ ruleId: p.ruleId, message: p.message, file: f.file, range: p.range });
     for (const d of f.documents) {
       const r = toResource(d, opts.namespace);
@@ -121,7 +119,6 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,
   };
-  void documents;
   return {
     findings,
     summary,

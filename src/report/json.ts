@@ -1,18 +1,10 @@
+import type { Finding } from '../types.js';
 import type { ReportInput, Summary } from './types.js';
 
 // The JSON contract other tools read: keys and their order are fixed; change only by adding keys.
 
-interface JsonFinding {
-  ruleId: string;
-  severity: string;
-  message: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  resource?: { apiVersion: string; kind: string; namespace: string; name: string };
-}
+/** A finding as the contract shows it: everything but the internal field path. */
+type JsonFinding = Omit<Finding, 'path'>;
 
 function summaryObject(s: Summary): Record<string, number> {
   const out: Record<string, number> = {
