@@ -218,10 +218,12 @@ function formatTimings(r: LintResult): string {
   ];
   const total = rows.reduce((n, [, ms]) => n + ms, 0);
   const w = Math.max(...rows.map(([k]) => k.length));
+  const p = r.timings.parsing;
   return (
     `Timing (ms)\n` +
     rows.map(([k, ms]) => `  ${k.padEnd(w)}  ${ms.toFixed(1).padStart(9)}  ${total > 0 ? ((100 * ms) / total).toFixed(1).padStart(5) : '0.0'}%`).join('\n') +
-    `\n  ${'total'.padEnd(w)}  ${total.toFixed(1).padStart(9)}\n`
+    `\n  ${'total'.padEnd(w)}  ${total.toFixed(1).padStart(9)}\n` +
+    `Parsed ${p.fast + p.full} file(s): ${p.fast} by the fast reader, ${p.full} by the full YAML parser, on ${p.threads} thread(s)\n`
   );
 }
 

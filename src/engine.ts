@@ -32,6 +32,8 @@ export interface Timings {
   model: number;
   rules: Record<string, number>;
   locate: number;
+  /** Files read by the fast reader and by the full parser, and the threads that parsed them. */
+  parsing: { fast: number; full: number; threads: number };
 }
 
 export interface LintResult {
@@ -52,8 +54,10 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   const main = await loadInputs(opts.paths, opts.cwd, { ignorePaths: opts.ignorePaths, stdinText: opts.stdin });
   const reported = new Set(main.files.map((f) => f.file.path));
   const files = [...main.files];
+  let threads = main.threads;
   for (const dir of opts.context ?? []) {
     const ctx = await loadInputs([dir], opts.cwd, { ignorePaths: opts.ignorePaths });
+    threads = Math.max(threads, ctx.threads);
     for (const f of ctx.files) if (!reported.has(f.file.path) && !files.some((x) => x.file.path === f.file.path)) files.push(f);
   }
   const t1 = performance.now();
@@ -124,7 +128,13 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     summary,
     rules,
     severities,
-    timings: { load: t1 - t0, model: t2 - t1, rules: ruleTimes, locate: t4 - t3 },
+    timings: {
+      load: t1 - t0,
+      model: t2 - t1,
+      rules: ruleTimes,
+      locate: t4 - t3,
+      parsing: { fast: files.filter((f) => f.parser === 'fast').length, full: files.filter((f) => f.parser === 'full').length, threads },
+    },
     files,
     pathErrors: main.pathErrors,
     mesh,

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempTree, runCli } from './helpers.js';
@@ -160,22 +161,44 @@ describe('the installed entry point', () => {
 });
 
 describe('parsing on several threads', () => {
-  it('gives byte-identical output with one thread and with worker threads', async () => {
+  const bin = path.join(__dirname, '..', 'bin', 'mesh-egress-lint.js');
+  const run = (cwd: string, threads: string, format: string) =>
+    spawnSync(process.execPath, [bin, 'tree', '--format', format, '--fail-on', 'never', '--timing'], { cwd, encoding: 'utf8', env: { ...process.env, MESH_EGRESS_LINT_THREADS: threads }, maxBuffer: 1 << 26 });
+  const generate = async (): Promise<string> => {
     expect(existsSync(path.join(__dirname, '..', 'dist', 'load', 'worker.js')), 'run `npm run build`').toBe(true);
     const { generateTree } = (await import('../scripts/gen-tree.mjs')) as { generateTree: (dir: string, n: number) => { files: number } };
     const dir = tempTree({});
     const { files } = generateTree(path.join(dir, 'tree'), 2500);
     expect(files).toBeGreaterThanOrEqual(400); // the size at which worker threads start
-    const bin = path.join(__dirname, '..', 'bin', 'mesh-egress-lint.js');
-    const run = (threads: string, format: string) =>
-      spawnSync(process.execPath, [bin, 'tree', '--format', format, '--fail-on', 'never'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MESH_EGRESS_LINT_THREADS: threads }, maxBuffer: 1 << 26 });
+    return dir;
+  };
+
+  it('gives byte-identical output with one thread and with worker threads', async () => {
+    const dir = await generate();
+    // A directive makes every file a job for the full parser, the case worker threads are for.
+    const tree = path.join(dir, 'tree');
+    for (const ns of readdirSync(tree)) {
+      for (const f of readdirSync(path.join(tree, ns))) {
+        const p = path.join(tree, ns, f);
+        writeFileSync(p, `%YAML 1.2\n---\n${readFileSync(p, 'utf8')}`);
+      }
+    }
     for (const format of ['json', 'sarif']) {
-      const one = run('1', format);
-      const two = run('2', format);
+      const one = run(dir, '1', format);
+      const two = run(dir, '2', format);
       expect(one.status).toBe(0);
+      expect(one.stderr).toMatch(/by the fast reader, \d+ by the full YAML parser, on 1 thread/);
+      if (os.availableParallelism() >= 2) expect(two.stderr).toMatch(/ 0 by the fast reader, \d+ by the full YAML parser, on 2 thread/);
       expect(JSON.parse(one.stdout).findings?.length ?? JSON.parse(one.stdout).runs[0].results.length).toBeGreaterThan(0);
       expect(two.stdout).toBe(one.stdout);
     }
+  });
+
+  it('stays on one thread when the fast reader reads the files', async () => {
+    const dir = await generate();
+    const r = run(dir, '2', 'json');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/Parsed (\d+) file\(s\): \1 by the fast reader, 0 by the full YAML parser, on 1 thread\(s\)/);
   });
 });
 

@@ -12,6 +12,8 @@ export interface LoadResult {
   files: LoadedFile[];
   /** Paths given on the command line that do not exist or cannot be read at all. */
   pathErrors: { path: string; message: string }[];
+  /** Threads that parsed the files (1 unless worker threads were started). */
+  threads: number;
 }
 
 /**
@@ -34,11 +36,11 @@ export async function loadInputs(paths: string[], cwd: string, opts: { ignorePat
   }
   entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
   const jobs = entries.filter((e) => !e.loaded).map((e) => ({ abs: e.abs, displayPath: toDisplayPath(e.abs, cwd), explicit: found.explicit.has(e.abs) }));
-  const parsed = await parseAll(jobs);
+  const { files: parsed, threads } = await parseAll(jobs);
   let next = 0;
   for (const { loaded } of entries) {
     const lf = loaded ?? parsed[next++];
     if (lf) files.push(lf);
   }
-  return { files, pathErrors: found.errors };
+  return { files, pathErrors: found.errors, threads };
 }

@@ -1,5 +1,6 @@
 import { Composer, Document, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Node, type YAMLError } from 'yaml';
 import type { FieldPath, ParsedDocument, Range, SourceFile } from '../types.js';
+import { readFastYaml } from './fast-yaml.js';
 
 /** A problem found while reading or parsing, before any model exists. */
 export interface LoadProblem {
@@ -20,6 +21,8 @@ export interface LoadedFile {
   skipped?: string;
   /** The decoded text (for suppression comments); absent when skipped before decoding. */
   text?: string;
+  /** Which parser read the text: the fast reader, or the `yaml` package (absent when not parsed). */
+  parser?: 'fast' | 'full';
 }
 
 export const MAX_ALIAS_COUNT = 1000;
@@ -48,17 +51,26 @@ export const ALIAS_EXPANSION_SLACK = 100_000;
  */
 export const MAX_TOKENS = 4_000_000;
 
+/**
+ * Texts up to this long are first given to the fast reader (fast-yaml.ts). The bound keeps every
+ * text it accepts far below the token budget, so the two parsers agree on what is too large.
+ */
+const FAST_MAX_CHARS = MAX_TOKENS / 4;
+
 const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' } as const;
 
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\$|include\b|if\b|range\b|with\b|define\b|template\b|end\b|toYaml\b|tpl\b|\/\*)/;
 
 const FIRST: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-/** Decodes bytes and parses every document of one file. Never throws. */
-export function parseFile(file: SourceFile, bytes: Buffer): LoadedFile {
+/**
+ * Decodes bytes and parses every document of one file. Never throws. `fast: false` skips the fast
+ * reader (tests compare the two).
+ */
+export function parseFile(file: SourceFile, bytes: Buffer, { fast = true }: { fast?: boolean } = {}): LoadedFile {
   const out: LoadedFile = { file, documents: [], problems: [], documentCount: 0 };
   try {
-    return decodeAndParse(out, bytes);
+    return decodeAndParse(out, bytes, fast);
   } catch (e) {
     // Nothing above is expected to throw; should it, the file is reported, not the run lost.
     const failed: LoadedFile = { file, documents: [], problems: [], documentCount: 0, skipped: 'could not be parsed' };
@@ -78,7 +90,7 @@ export function skippedFile(file: SourceFile, reason: string): LoadedFile {
   };
 }
 
-function decodeAndParse(out: LoadedFile, bytes: Buffer): LoadedFile {
+function decodeAndParse(out: LoadedFile, bytes: Buffer, fast: boolean): LoadedFile {
   if (bytes.length > MAX_FILE_BYTES) {
     // Standard input is read up to one byte over the limit; files are measured before reading (read.ts).
     out.skipped = `the input is larger than the ${MAX_FILE_BYTES / 1048576} MiB limit`;
@@ -120,10 +132,10 @@ function decodeAndParse(out: LoadedFile, bytes: Buffer): LoadedFile {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   out.text = text;
-  return parseText(out, text);
+  return parseText(out, text, fast);
 }
 
-function parseText(out: LoadedFile, text: string): LoadedFile {
+function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
   const helm = HELM_TEMPLATE.exec(text);
   if (helm) {
     out.skipped = 'Helm template';
@@ -137,6 +149,11 @@ function parseText(out: LoadedFile, text: string): LoadedFile {
     });
     return out;
   }
+  if (fast && text.length <= FAST_MAX_CHARS && readFast(out, text)) {
+    out.parser = 'fast';
+    return out;
+  }
+  out.parser = 'full';
   const lc = new LineCounter();
   const locator = new Locator(text);
   let notManifestReported = false;
@@ -169,6 +186,25 @@ function parseText(out: LoadedFile, text: string): LoadedFile {
   return out;
 }
 
+/**
+ * The common case, without syntax trees: every document is empty or a plain manifest (an object
+ * with string apiVersion and kind, not a List) in the fast reader's subset of YAML. Returns false,
+ * having changed nothing, when the file needs the full parser.
+ */
+function readFast(out: LoadedFile, text: string): boolean {
+  const docs = readFastYaml(text);
+  if (!docs) return false;
+  for (const { value } of docs) {
+    if (value !== null && (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || /List$/.test(value.kind))) return false;
+  }
+  const locator = new Locator(text);
+  docs.forEach((d, index) => {
+    if (d.value !== null) out.documents.push(makeDocument(out.file, index, d.value, [], undefined, locator, { start: d.start, end: d.end, line: d.line }));
+  });
+  out.documentCount = docs.length;
+  return true;
+}
+
 /** Turns one composed document into a ParsedDocument or a problem. Returns notManifestReported. */
 function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, deepAt: number | undefined, lc: LineCounter, locator: Locator, notManifestReported: boolean): boolean {
   const read = documentValue(ydoc, deepAt, lc);
@@ -177,7 +213,6 @@ function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, dee
     return notManifestReported;
   }
   const { value, docRange } = read;
-  const [start, , end] = ydoc.range;
   if (value === null || value === undefined) return notManifestReported; // empty document
   if (typeof value !== 'object' || Array.isArray(value)) {
     if (!notManifestReported) {
@@ -189,7 +224,8 @@ function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, dee
     }
     return true;
   }
-  const span: DocSpan = { start, end, line: lc.linePos(start).line };
+  const start = (ydoc.contents as Node).range![0];
+  const span: DocSpan = { start, end: ydoc.range[2], line: lc.linePos(start).line };
   const obj = value as Record<string, unknown>;
   if (isListKind(obj)) {
     let bad = -1;
@@ -297,7 +333,10 @@ export function parseEmbeddedYaml(text: string): { value: unknown; error?: undef
   }
 }
 
-/** Where a document is in its file: offsets of its start and end, and the line it starts on. */
+/**
+ * Where a document is in its file: the offset of its root node (its contents), where its text
+ * ends, and the line the root node starts on.
+ */
 interface DocSpan {
   start: number;
   end: number;
@@ -305,18 +344,26 @@ interface DocSpan {
 }
 
 /** A parsed document with what is needed to rebuild it elsewhere (another thread). */
-type SpannedDocument = ParsedDocument & { readonly span: DocSpan };
+type SpannedDocument = ParsedDocument & { readonly span: DocSpan; readonly knownRange: () => Range | undefined };
 
-/** Outside parseText on purpose: the closure must not keep the syntax trees alive. */
-function makeDocument(file: SourceFile, index: number, value: unknown, basePath: FieldPath, range: Range, locator: Locator, span: DocSpan): SpannedDocument {
+/**
+ * Outside parseText on purpose: the closure must not keep the syntax trees alive. Without a
+ * `range` (the fast reader keeps no positions), the document's range is found when first asked.
+ */
+function makeDocument(file: SourceFile, index: number, value: unknown, basePath: FieldPath, range: Range | undefined, locator: Locator, span: DocSpan): SpannedDocument {
+  let known = range;
+  const docRange = (): Range => (known ??= locator.documentRange(index, span));
   return {
     file,
     index,
     value,
     basePath,
-    range,
+    get range() {
+      return docRange();
+    },
     span,
-    locate: (path, target = 'value') => locator.locate(index, span, basePath.length ? [...basePath, ...path] : path, target, range),
+    knownRange: () => known,
+    locate: (path, target = 'value') => locator.locate(index, span, basePath.length ? [...basePath, ...path] : path, target, docRange),
   };
 }
 
@@ -327,7 +374,8 @@ export interface LoadedFileData {
   documentCount: number;
   skipped?: string;
   text?: string;
-  documents: { index: number; value: unknown; basePath: FieldPath; range: Range; span: DocSpan }[];
+  parser?: 'fast' | 'full';
+  documents: { index: number; value: unknown; basePath: FieldPath; range?: Range; span: DocSpan }[];
 }
 
 export function toData(lf: LoadedFile): LoadedFileData {
@@ -337,7 +385,8 @@ export function toData(lf: LoadedFile): LoadedFileData {
     documentCount: lf.documentCount,
     skipped: lf.skipped,
     text: lf.documents.length > 0 ? lf.text : undefined,
-    documents: lf.documents.map((d) => ({ index: d.index, value: d.value, basePath: d.basePath, range: d.range, span: (d as SpannedDocument).span })),
+    parser: lf.parser,
+    documents: lf.documents.map((d) => ({ index: d.index, value: d.value, basePath: d.basePath, range: (d as SpannedDocument).knownRange(), span: (d as SpannedDocument).span })),
   };
 }
 
@@ -350,6 +399,7 @@ export function fromData(data: LoadedFileData): LoadedFile {
     documentCount: data.documentCount,
     skipped: data.skipped,
     text: data.text,
+    parser: data.parser,
     documents: data.documents.map((d) => makeDocument(data.file, d.index, d.value, d.basePath, d.range, locator, d.span)),
   };
 }
@@ -571,12 +621,24 @@ const CACHE_WEIGHT = 8 * 1024 * 1024;
 class Locator {
   constructor(private readonly text: string) {}
 
-  locate(index: number, span: DocSpan, path: FieldPath, target: 'key' | 'value', fallback: Range): Range {
+  locate(index: number, span: DocSpan, path: FieldPath, target: 'key' | 'value', fallback: () => Range): Range {
+    let found: Range | undefined;
     try {
       const cached = this.document(index, span);
-      return cached ? locatePath(cached.doc, cached.lines, path, target) : fallback;
+      if (cached) found = locatePath(cached.doc, cached.lines, path, target);
     } catch {
-      return fallback;
+      // the fallback below
+    }
+    return found ?? fallback();
+  }
+
+  /** The range of a document's root node, or the start of the file when it cannot be found again. */
+  documentRange(index: number, span: DocSpan): Range {
+    try {
+      const cached = this.document(index, span);
+      return (cached && nodeRange(cached.lines, cached.doc.contents as Node)) ?? FIRST;
+    } catch {
+      return FIRST;
     }
   }
 
@@ -607,7 +669,8 @@ class Locator {
     const sub = this.text.slice(lineStart, span.end);
     const subLc = new LineCounter();
     for (const { doc } of composeDocuments(sub, subLc, Number.POSITIVE_INFINITY)) {
-      if (doc.range[0] + lineStart !== span.start) continue;
+      const contents = doc.contents as Node | null;
+      if (!contents?.range || contents.range[0] + lineStart !== span.start) continue;
       const shift = span.line - 1;
       const lines: Lines = {
         linePos: (offset) => {

@@ -1,6 +1,7 @@
-// Parses a large input on every core: the main thread takes the first share of the (sorted) files,
-// worker threads the others; results are put back in path order, so the output does not depend on
-// which thread finished first. Small inputs, and runs from the TypeScript sources, stay on one thread.
+// Parses a large input on every core when that pays off: the main thread reads the first files and,
+// when most of them needed the full parser, worker threads take shares of the rest. Results are put
+// back in path order, so the output does not depend on which thread finished first. Small inputs,
+// plain block YAML (the fast reader) and runs from the TypeScript sources stay on one thread.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -20,7 +21,7 @@ export function parseOnThisThread(job: ParseJob): LoadedFile | undefined {
   return read.kind === 'skip' ? skippedFile(file, read.reason) : parseFile(file, read.bytes);
 }
 
-/** Worker threads to start: one per further core (at most 3), none for small inputs. MESH_EGRESS_LINT_THREADS caps the threads. */
+/** Worker threads to start: one per further core (at most 3), none for few files. MESH_EGRESS_LINT_THREADS caps the threads. */
 function workerCount(files: number): number {
   if (files < PARALLEL_MIN_FILES || !existsSync(WORKER)) return 0;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -42,15 +43,27 @@ function runInWorker(jobs: ParseJob[]): Promise<(LoadedFile | undefined)[]> {
   });
 }
 
+/**
+ * Files parsed on this thread before deciding on worker threads. Sending parsed values from a
+ * worker costs the main thread about as much as the fast reader (fast-yaml.ts) spends reading
+ * them, so workers pay off only for files that need the full parser, which is ten times slower:
+ * measured on 10k to 100k resource trees, workers made plain block YAML slower and full-parser
+ * YAML faster.
+ */
+export const PROBE_FILES = 200;
+
 /** Reads and parses the jobs, in their order; a failed worker's share is parsed here instead. */
-export async function parseAll(jobs: ParseJob[]): Promise<(LoadedFile | undefined)[]> {
-  const workers = workerCount(jobs.length);
-  if (workers === 0) return jobs.map(parseOnThisThread);
+export async function parseAll(jobs: ParseJob[]): Promise<{ files: (LoadedFile | undefined)[]; threads: number }> {
+  const probe = jobs.slice(0, PROBE_FILES).map(parseOnThisThread);
+  const rest = jobs.slice(probe.length);
+  const full = probe.filter((f) => f?.parser === 'full').length;
+  const workers = full * 2 >= probe.length && rest.length > 0 ? workerCount(jobs.length) : 0;
+  if (workers === 0) return { files: [...probe, ...rest.map(parseOnThisThread)], threads: 1 };
   // Equal shares: measured on 10k and 100k resource trees, shifting work to or from the main thread
   // (which also receives the results) only made it slower.
-  const per = Math.ceil(jobs.length / (workers + 1));
-  const shares = Array.from({ length: workers + 1 }, (_, i) => jobs.slice(i * per, (i + 1) * per));
+  const per = Math.ceil(rest.length / (workers + 1));
+  const shares = Array.from({ length: workers + 1 }, (_, i) => rest.slice(i * per, (i + 1) * per));
   const pending = shares.slice(1).map((s) => runInWorker(s).catch(() => s.map(parseOnThisThread)));
   const mine = shares[0]!.map(parseOnThisThread);
-  return [...mine, ...(await Promise.all(pending)).flat()];
+  return { files: [...probe, ...mine, ...(await Promise.all(pending)).flat()], threads: workers + 1 };
 }

@@ -1,0 +1,507 @@
+// A fast reader for the plain block YAML that nearly every manifest is written in: block mappings
+// and sequences, plain, quoted and literal scalars, one-line flow collections, comments and `---`
+// separators. It builds values straight from the text, several times faster than composing a
+// syntax tree, and gives up (returns undefined) on anything else: anchors, aliases, tags,
+// directives, multi-line plain or quoted scalars, folded scalars, complex keys, tabs, CR line
+// ends, duplicate keys, anything it is not sure about. The caller then parses the file with the
+// `yaml` package, which also reports the errors; so this reader never has to. Where it returns
+// values they are exactly the `yaml` package's (YAML 1.2 core schema), which
+// test/fast-yaml.test.ts checks against it on every test input and on generated ones.
+// Positions are not kept: the loader finds them again with the `yaml` package when a finding
+// needs one.
+
+/** One document read by the fast reader. */
+export interface FastDocument {
+  /** The document's value: null for an empty document, else an object (the root is a block mapping). */
+  value: Record<string, unknown> | null;
+  /** Offset of the first character of the root node (undefined for an empty document). */
+  start: number;
+  /** Offset where the document's text ends (the next `---` line, or the end of the text). */
+  end: number;
+  /** 1-based line of `start`. */
+  line: number;
+}
+
+/** Deepest nesting read here; deeper documents go to the full parser, which has its own limit. */
+const MAX_FAST_DEPTH = 64;
+/** Longer implicit keys (YAML allows 1024 characters up to the `:`) are left to the full parser. */
+const MAX_KEY_CHARS = 1000;
+
+const SPACE = 0x20;
+const NL = 0x0a;
+const HASH = 0x23;
+const COLON = 0x3a;
+const DASH = 0x2d;
+const SQUOTE = 0x27;
+const DQUOTE = 0x22;
+
+/** Thrown (never seen by callers) when the text is outside what this reader handles. */
+const UNSUPPORTED = { unsupported: true };
+
+/**
+ * Characters that make a text a job for the full parser wherever they are: tabs, CR, other C0 and
+ * C1 controls, the BOM, Unicode line and paragraph separators, and non-characters.
+ */
+const UNSUPPORTED_CHARS = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\ufffe\uffff]/;
+/** A line starting with a directive (%YAML, %TAG) or a document end marker (`...`). */
+const DIRECTIVE_OR_END = /^(?:%|\.\.\.(?:[ \n]|$))/m;
+
+/** Values of plain scalars by the YAML 1.2 core schema, tried in the `yaml` package's order. */
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+function resolvePlain(s: string): unknown {
+  const c = s.charCodeAt(0);
+  // Only these first characters can start a null, boolean or number: ~ n N t T f F + - . 0-9
+  if (!(c === 0x7e || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46 || c === 0x2b || c === DASH || c === 0x2e || (c >= 0x30 && c <= 0x39))) return s;
+  if (NULL.test(s)) return null;
+  if (BOOL.test(s)) return c === 0x74 || c === 0x54;
+  if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
+  if (INT.test(s)) return parseInt(s, 10);
+  if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);
+  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
+  return s;
+}
+
+/** Plain keys read here: letters, digits and `_ . / -`, not starting with `-`, resolving to a string. */
+function isKeyChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e || c === 0x2f || c === DASH;
+}
+
+/** Characters a plain scalar may not start with (YAML indicators), checked by the callers' context. */
+function isIndicator(c: number): boolean {
+  // - ? : , [ ] { } # & * ! | > ' " % @ `
+  return (
+    c === DASH || c === 0x3f || c === COLON || c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === HASH || c === 0x26 || c === 0x2a || c === 0x21 || c === 0x7c || c === 0x3e || c === SQUOTE || c === DQUOTE || c === 0x25 || c === 0x40 || c === 0x60
+  );
+}
+
+function fail(): never {
+  throw UNSUPPORTED;
+}
+
+/**
+ * Reads every document of `text`, or returns undefined when the text is not in the subset this
+ * reader handles (the caller then uses the full parser). Never throws.
+ */
+export function readFastYaml(text: string): FastDocument[] | undefined {
+  if (UNSUPPORTED_CHARS.test(text) || DIRECTIVE_OR_END.test(text)) return undefined;
+  try {
+    return new Reader(text).stream();
+  } catch (e) {
+    if (e === UNSUPPORTED) return undefined;
+    throw e;
+  }
+}
+
+class Reader {
+  private readonly n: number;
+  /** Start of the line to look at next. */
+  private pos = 0;
+  /** Set by peek(): the current content line's first non-space character and its end. */
+  private content = 0;
+  private end = 0;
+  /** Set by peek() when it stopped at a `---` line. */
+  private atMarker = false;
+  private depth = 0;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+  }
+
+  stream(): FastDocument[] {
+    const docs: FastDocument[] = [];
+    let lineBase = 1; // line number of offset `lineFrom`
+    let lineFrom = 0;
+    const lineOf = (offset: number): number => {
+      for (let i = this.text.indexOf('\n', lineFrom); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) lineBase++;
+      lineFrom = offset;
+      return lineBase;
+    };
+    // An implicit first document exists only if something other than comments comes before the first `---`.
+    if (this.peek() !== -1) docs.push(this.document(lineOf));
+    while (this.atMarker) {
+      // The marker line may hold a comment, nothing else.
+      const e = this.lineEnd(this.pos);
+      let i = this.pos + 3;
+      while (i < e && this.text.charCodeAt(i) === SPACE) i++;
+      if (i < e && (this.text.charCodeAt(i) !== HASH || i === this.pos + 3)) fail();
+      this.pos = e + 1;
+      const docStart = e + 1;
+      if (this.peek() === -1) docs.push({ value: null, start: Math.min(docStart, this.n), end: this.atMarker ? this.pos : this.n, line: 0 });
+      else docs.push(this.document(lineOf));
+    }
+    return docs;
+  }
+
+  private document(lineOf: (offset: number) => number): FastDocument {
+    const start = this.content;
+    const key = this.key(this.content, this.end);
+    if (!key) fail(); // the root is not a block mapping: a list, a scalar or a flow collection
+    const value = this.mapping(this.content - this.pos, key);
+    if (this.peek() !== -1) fail(); // content after the root node
+    return { value, start, end: this.atMarker ? this.pos : this.n, line: lineOf(start) };
+  }
+
+  private lineEnd(p: number): number {
+    const e = this.text.indexOf('\n', p);
+    return e === -1 ? this.n : e;
+  }
+
+  /**
+   * Moves to the next line with content, skipping blank and comment lines. Returns its indentation,
+   * or -1 at the end of the document (a `---` line, atMarker set, or the end of the text).
+   */
+  private peek(): number {
+    const t = this.text;
+    this.atMarker = false;
+    while (this.pos < this.n) {
+      const p = this.pos;
+      let i = p;
+      while (t.charCodeAt(i) === SPACE) i++;
+      const e = this.lineEnd(i);
+      if (i === e || t.charCodeAt(i) === HASH) {
+        this.pos = e + 1;
+        continue;
+      }
+      if (i === p && t.charCodeAt(p) === DASH && t.startsWith('---', p) && (p + 3 === this.n || t.charCodeAt(p + 3) === SPACE || t.charCodeAt(p + 3) === NL)) {
+        this.atMarker = true;
+        return -1;
+      }
+      this.content = i;
+      this.end = e;
+      return i - p;
+    }
+    return -1;
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_FAST_DEPTH) fail();
+  }
+
+  /**
+   * A block mapping whose keys are at `indent`; the current line holds its first key (already
+   * read as `first`).
+   */
+  private mapping(indent: number, first: { key: string; after: number }): Record<string, unknown> {
+    this.enter();
+    const obj: Record<string, unknown> = {};
+    let key: { key: string; after: number } | undefined = first;
+    for (;;) {
+      if (key.key === '__proto__' || Object.prototype.hasOwnProperty.call(obj, key.key)) fail();
+      obj[key.key] = this.valueAfter(indent, key.after, true);
+      const next = this.peek();
+      if (next < indent) break;
+      if (next > indent) fail(); // more indented than a key and not part of the value
+      key = this.key(this.content, this.end);
+      if (!key) fail();
+    }
+    this.depth--;
+    return obj;
+  }
+
+  /** A block sequence whose `-` are at `indent`; the current line holds its first item. */
+  private sequence(indent: number): unknown[] {
+    this.enter();
+    const t = this.text;
+    const arr: unknown[] = [];
+    for (;;) {
+      const dash = this.content;
+      let i = dash + 1;
+      while (i < this.end && t.charCodeAt(i) === SPACE) i++;
+      const c = t.charCodeAt(i);
+      if (i === this.end || c === HASH) {
+        this.pos = this.end + 1;
+        arr.push(this.nested(indent, false));
+      } else {
+        if (c === DASH && (i + 1 === this.end || t.charCodeAt(i + 1) === SPACE)) fail(); // `- - x`
+        const key = this.key(i, this.end);
+        if (key) arr.push(this.mapping(i - this.pos, key));
+        else arr.push(this.valueAfter(indent, i, false));
+      }
+      const next = this.peek();
+      if (next < indent) break;
+      if (next > indent) fail();
+      if (!this.isSeqItem()) break; // a mapping's next key at the same indentation
+    }
+    this.depth--;
+    return arr;
+  }
+
+  private isSeqItem(): boolean {
+    const c = this.content;
+    return this.text.charCodeAt(c) === DASH && (c + 1 === this.end || this.text.charCodeAt(c + 1) === SPACE);
+  }
+
+  /**
+   * The value of a node that starts on the lines after the current one (`key:` or `-` with nothing
+   * after it): a more indented block node, a sequence at the same indentation as a mapping's key,
+   * or null.
+   */
+  private nested(indent: number, inMapping: boolean): unknown {
+    const next = this.peek();
+    if (next > indent) {
+      if (this.isSeqItem()) return this.sequence(next);
+      const key = this.key(this.content, this.end);
+      if (!key) fail(); // a scalar on its own line (multi-line plain scalar) or something else
+      return this.mapping(next, key);
+    }
+    if (next === indent && inMapping && this.isSeqItem()) return this.sequence(next);
+    return null;
+  }
+
+  /**
+   * The value that starts at `at` (after `key:` or `- `), or on the following lines when nothing but
+   * a comment is left on this line. `indent` is the parent's indentation. Leaves pos at the next line.
+   */
+  private valueAfter(indent: number, at: number, inMapping: boolean): unknown {
+    const t = this.text;
+    const e = this.end;
+    let i = at;
+    while (i < e && t.charCodeAt(i) === SPACE) i++;
+    if (i === e || (t.charCodeAt(i) === HASH && i > at)) {
+      this.pos = e + 1;
+      return this.nested(indent, inMapping);
+    }
+    const c = t.charCodeAt(i);
+    if (c === DQUOTE || c === SQUOTE) {
+      const q = c === DQUOTE ? this.doubleQuoted(i, e) : this.singleQuoted(i, e);
+      this.restIsComment(q.after, e);
+      this.pos = e + 1;
+      return q.value;
+    }
+    if (c === 0x7c) return this.literal(indent, i, e); // |
+    if (c === 0x5b || c === 0x7b) {
+      // [ {
+      const f = this.flow(i, e);
+      this.restIsComment(f.after, e);
+      this.pos = e + 1;
+      return f.value;
+    }
+    if (isIndicator(c)) {
+      // `-foo`, `:foo` and `?foo` are plain scalars; `- `, `: `, `? ` and the other indicators are not read here.
+      const n1 = t.charCodeAt(i + 1);
+      if (!((c === DASH || c === COLON || c === 0x3f) && i + 1 < e && n1 !== SPACE)) fail();
+    }
+    // A plain scalar: up to a comment (` #`) or the end of the line, trailing spaces dropped.
+    let stop = e;
+    for (let j = i + 1; j < e; j++) {
+      if (t.charCodeAt(j) === HASH && t.charCodeAt(j - 1) === SPACE) {
+        stop = j;
+        break;
+      }
+    }
+    while (stop > i && t.charCodeAt(stop - 1) === SPACE) stop--;
+    const s = t.slice(i, stop);
+    // `a: b: c` (a mapping inside a plain value) is an error for the full parser to report.
+    if (s.includes(': ') || s.charCodeAt(s.length - 1) === COLON) fail();
+    this.pos = e + 1;
+    return resolvePlain(s);
+  }
+
+  /** After a quoted or flow value: only spaces, then optionally a comment after a space. */
+  private restIsComment(from: number, e: number): void {
+    const t = this.text;
+    let i = from;
+    while (i < e && t.charCodeAt(i) === SPACE) i++;
+    if (i < e && (t.charCodeAt(i) !== HASH || i === from)) fail();
+  }
+
+  /**
+   * A key at `at` on a line ending at `e`: a restricted plain scalar or a one-line quoted one,
+   * followed by optional spaces and `:` with a space or the end of the line after it. Returns
+   * undefined when the line does not start with such a key.
+   */
+  private key(at: number, e: number): { key: string; after: number } | undefined {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    let key: string;
+    let i: number;
+    if (c === DQUOTE || c === SQUOTE) {
+      // Only a quoted key immediately followed by `:`; a quoted scalar that is not a key goes to valueAfter.
+      const close = t.indexOf(c === DQUOTE ? '"' : "'", at + 1);
+      if (close === -1 || close >= e) return undefined;
+      const q = c === DQUOTE ? this.doubleQuoted(at, e) : this.singleQuoted(at, e);
+      i = q.after;
+      if (t.charCodeAt(i) !== COLON) return undefined;
+      key = q.value;
+    } else {
+      if (!isKeyChar(c) || c === DASH) return undefined;
+      i = at + 1;
+      while (i < e && isKeyChar(t.charCodeAt(i))) i++;
+      key = t.slice(at, i);
+      while (i < e && t.charCodeAt(i) === SPACE) i++;
+      if (t.charCodeAt(i) !== COLON || i >= e) return undefined;
+      if (typeof resolvePlain(key) !== 'string') fail(); // 80:, true:, null: keys are left to the full parser
+    }
+    if (i + 1 < e && t.charCodeAt(i + 1) !== SPACE) return undefined; // `a:b` is a plain scalar
+    if (i - at > MAX_KEY_CHARS) fail(); // an implicit key must be short: an error for the full parser
+    return { key, after: i + 1 };
+  }
+
+  /** A single-quoted scalar closed on the same line. */
+  private singleQuoted(at: number, e: number): { value: string; after: number } {
+    const t = this.text;
+    let out = '';
+    let from = at + 1;
+    for (;;) {
+      const q = t.indexOf("'", from);
+      if (q === -1 || q >= e) fail();
+      out += t.slice(from, q);
+      if (t.charCodeAt(q + 1) === SQUOTE && q + 1 < e) {
+        out += "'";
+        from = q + 2;
+        continue;
+      }
+      return { value: out, after: q + 1 };
+    }
+  }
+
+  /** A double-quoted scalar closed on the same line, with the common escapes only. */
+  private doubleQuoted(at: number, e: number): { value: string; after: number } {
+    const t = this.text;
+    let out = '';
+    let from = at + 1;
+    for (let i = from; ; i++) {
+      if (i >= e) fail();
+      const c = t.charCodeAt(i);
+      if (c === DQUOTE) return { value: out + t.slice(from, i), after: i + 1 };
+      if (c !== 0x5c) continue; // backslash
+      out += t.slice(from, i);
+      const x = t[i + 1];
+      const simple = x === undefined || i + 1 >= e ? undefined : ESCAPES[x];
+      if (simple !== undefined) {
+        out += simple;
+        i++;
+      } else if (x === 'x' || x === 'u') {
+        const len = x === 'x' ? 2 : 4;
+        const hex = t.slice(i + 2, i + 2 + len);
+        if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex) || i + 2 + len > e) fail();
+        const code = parseInt(hex, 16);
+        if (code >= 0xd800 && code <= 0xdfff) fail();
+        out += String.fromCharCode(code);
+        i += 1 + len;
+      } else fail();
+      from = i + 1;
+    }
+  }
+
+  /** A one-line flow sequence or mapping of scalars (no nesting). */
+  private flow(at: number, e: number): { value: unknown; after: number } {
+    const t = this.text;
+    const isSeq = t.charCodeAt(at) === 0x5b;
+    const close = isSeq ? 0x5d : 0x7d;
+    const seq: unknown[] = [];
+    const map: Record<string, unknown> = {};
+    let i = at + 1;
+    const skip = (): void => {
+      while (i < e && t.charCodeAt(i) === SPACE) i++;
+    };
+    skip();
+    if (t.charCodeAt(i) === close && i < e) return { value: isSeq ? seq : map, after: i + 1 };
+    for (;;) {
+      skip();
+      let key: string | undefined;
+      if (!isSeq) {
+        const k = this.flowScalar(i, e, true);
+        if (typeof k.value !== 'string' || k.value === '__proto__' || Object.prototype.hasOwnProperty.call(map, k.value)) fail();
+        key = k.value;
+        if (k.after - i > MAX_KEY_CHARS) fail();
+        i = k.after;
+        if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SPACE || i + 1 >= e) fail();
+        i += 2;
+        skip();
+      }
+      const v = this.flowScalar(i, e, false);
+      i = v.after;
+      if (key === undefined) seq.push(v.value);
+      else map[key] = v.value;
+      skip();
+      const c = t.charCodeAt(i);
+      if (i >= e) fail();
+      if (c === close) return { value: isSeq ? seq : map, after: i + 1 };
+      if (c !== 0x2c) fail(); // ,
+      i++;
+      skip();
+      if (t.charCodeAt(i) === close && i < e) return { value: isSeq ? seq : map, after: i + 1 }; // a trailing comma
+    }
+  }
+
+  /** A scalar inside a flow collection: quoted, or plain made of safe characters only. */
+  private flowScalar(at: number, e: number, isKey: boolean): { value: unknown; after: number } {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    if (at >= e) fail();
+    if (c === DQUOTE) return this.doubleQuoted(at, e);
+    if (c === SQUOTE) return this.singleQuoted(at, e);
+    if (!isKeyChar(c) || c === DASH) fail();
+    let i = at + 1;
+    while (i < e && (isKeyChar(t.charCodeAt(i)) || (!isKey && t.charCodeAt(i) === SPACE))) i++;
+    let stop = i;
+    while (t.charCodeAt(stop - 1) === SPACE) stop--;
+    const s = t.slice(at, stop);
+    if (s.includes(' #')) fail();
+    const value = resolvePlain(s);
+    if (isKey && typeof value !== 'string') fail();
+    return { value, after: stop };
+  }
+
+  /**
+   * A literal block scalar (`|` or `|-`) whose header is at `at`, inside a node indented `indent`.
+   * Content lines are those indented at least as much as the first non-empty one, which must be
+   * more indented than the parent.
+   */
+  private literal(indent: number, at: number, e: number): string {
+    const t = this.text;
+    let i = at + 1;
+    const strip = t.charCodeAt(i) === DASH;
+    if (strip) i++;
+    if (i < e) {
+      if (t.charCodeAt(i) !== SPACE) fail(); // |+, |2, |x: left to the full parser
+      this.restIsComment(i, e);
+    }
+    const lines: string[] = [];
+    let p = e + 1;
+    let m = -1; // content indentation, from the first non-empty line
+    while (p < this.n) {
+      const le = this.lineEnd(p);
+      let s = p;
+      while (s < le && t.charCodeAt(s) === SPACE) s++;
+      const blank = s === le;
+      if (m === -1) {
+        if (blank) {
+          lines.push('');
+          p = le + 1;
+          continue;
+        }
+        if (s - p <= indent) break; // no content: the scalar is empty
+        m = s - p;
+        // A leading empty line indented more than the content is an error for the full parser.
+        for (let q = e + 1, k = 0; k < lines.length; k++) {
+          const qe = this.lineEnd(q);
+          if (qe - q > m) fail();
+          q = qe + 1;
+        }
+      }
+      if (blank) lines.push(le - p > m ? t.slice(p + m, le) : '');
+      else if (s - p >= m) lines.push(t.slice(p + m, le));
+      else break;
+      p = le + 1;
+    }
+    this.pos = p;
+    let last = lines.length - 1;
+    while (last >= 0 && lines[last] === '') last--;
+    if (last < 0) return '';
+    const body = lines.slice(0, last + 1).join('\n');
+    return strip ? body : `${body}\n`;
+  }
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0' };
