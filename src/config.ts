@@ -3,10 +3,10 @@
 // (`<file>:<line>:<col>: unknown key "ignorePath"; did you mean "ignorePaths"?`).
 // schemas/config.schema.json describes the same shape for editors; test/config.test.ts keeps the two
 // in agreement.
-import fg from 'fast-glob';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { fastGlob, yaml } from './util/lazy.js';
 import type { RuleSetting } from './engine.js';
 import { readMeshConfigFile } from './meshconfig.js';
 import type { OutboundMode } from './model/policy.js';
@@ -14,6 +14,12 @@ import { CATALOG_ORDER } from './rules/index.js';
 import type { Rule, RuleOptionDoc } from './rules/types.js';
 import type { Severity } from './types.js';
 import { didYouMean } from './util/suggest.js';
+
+// The yaml package's node tests, loaded only when a config file is read.
+const isMap = (n: unknown): n is YAMLMap<unknown, unknown> => yaml().isMap(n);
+const isPair = (n: unknown): n is Pair<unknown, unknown> => yaml().isPair(n);
+const isScalar = (n: unknown): n is Scalar<unknown> => yaml().isScalar(n);
+const isSeq = (n: unknown): n is YAMLSeq<unknown> => yaml().isSeq(n);
 
 export class ConfigError extends Error {
   /** True when the message starts with `<file>:<line>:<col>: ` and is printed as is. */
@@ -88,7 +94,7 @@ export function parseConfig(text: string, file: string, cwd: string, rules?: rea
 }
 
 class ConfigReader {
-  private readonly lc = new LineCounter();
+  private readonly lc = new (yaml().LineCounter)();
   private readonly where: string;
   private readonly base: string;
 
@@ -103,7 +109,7 @@ class ConfigReader {
   }
 
   read(): ResolvedConfig {
-    const doc = parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
+    const doc = yaml().parseDocument(this.text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true });
     const err = doc.errors[0];
     if (err) this.fail(err.pos[0], `not valid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
     // A config given with --config may sit among the manifests: it is not one.
@@ -306,7 +312,7 @@ class ConfigReader {
 
 /** A glob (relative to `cwd`) matching exactly the file `abs`: to keep the linter's own files out of the input. */
 export function literalGlob(cwd: string, abs: string): string {
-  return fg.escapePath(path.relative(cwd, abs).split(path.sep).join('/'));
+  return fastGlob().escapePath(path.relative(cwd, abs).split(path.sep).join('/'));
 }
 
 function hasOptionType(v: unknown, type: RuleOptionDoc['type']): boolean {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from './util/lazy.js';
 import { ConfigError } from './config.js';
 import { readMeshConfig, type OutboundMode } from './model/policy.js';
 
@@ -13,14 +13,14 @@ export function readMeshConfigFile(abs: string, label: string): { mode?: Outboun
   }
   let value: unknown;
   try {
-    value = parseYaml(text, { maxAliasCount: 100 });
+    value = yaml().parse(text, { maxAliasCount: 100 });
   } catch (e) {
     throw new ConfigError(`${label}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   // A whole ConfigMap or a `mesh:` wrapper are accepted too.
   let mc: unknown = value;
   if (mc && typeof mc === 'object' && 'data' in mc) mc = (mc as { data?: { mesh?: unknown } }).data?.mesh;
-  if (typeof mc === 'string') mc = parseYaml(mc);
+  if (typeof mc === 'string') mc = yaml().parse(mc);
   const r = readMeshConfig(mc);
   const mode = r.mode;
   const raw = (mc as { outboundTrafficPolicy?: { mode?: unknown } } | undefined)?.outboundTrafficPolicy?.mode;

@@ -7,7 +7,7 @@
 // `*` stands for every rule. Directives that are malformed, name an unknown rule, have no reason or
 // suppress nothing are reported as findings of the built-in id `invalid-suppression`
 // (like ESLint's --report-unused-disable-directives, which reports outside the rule catalog).
-import { Parser } from 'yaml';
+import { yaml } from './util/lazy.js';
 import type { LoadedFile } from './load/index.js';
 import type { FieldPath, Finding, Range, Resource } from './types.js';
 import { pushTo } from './util/collections.js';
@@ -228,7 +228,7 @@ function scanComments(text: string): { comments: Comment[]; docStarts: number[] 
     }
     for (const [k, v] of Object.entries(node)) if (k !== 'source' && v && typeof v === 'object') collect(v, sink);
   };
-  for (const token of new Parser().parse(text)) {
+  for (const token of new (yaml().Parser)().parse(text)) {
     if (token.type === 'document') {
       const doc = docStarts.length;
       docStarts.push(token.offset);

@@ -202,6 +202,25 @@ describe('parsing on several threads', () => {
   });
 });
 
+describe('start-up', () => {
+  it('does not load the full YAML parser or fast-glob for clean plain YAML (they load on first use)', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      const { main } = await import(${JSON.stringify(path.join(__dirname, '..', 'dist', 'cli.js'))});
+      const run = (argv) => main({ argv, cwd: process.cwd(), env: {}, stdout: () => {}, stderr: () => {}, stdin: () => Buffer.alloc(0), isTTY: false });
+      const loaded = () => ['yaml', 'fast-glob'].filter((m) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + m + '/')));
+      const clean = await run(['good', '--format', 'json']);
+      const before = loaded();
+      const broken = await run(['broken', '--format', 'json']);
+      console.log(JSON.stringify({ clean, before, broken, after: loaded() }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: path.join(__dirname, '..', 'examples', 'https-tls-route'), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    // A run with findings needs the parser for their positions.
+    expect(JSON.parse(r.stdout)).toEqual({ clean: 0, before: [], broken: 1, after: ['yaml'] });
+  });
+});
+
 describe('README', () => {
   it('lists the rules exactly as `mesh-egress-lint rules --format markdown` prints them', async () => {
     const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');

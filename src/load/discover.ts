@@ -1,4 +1,4 @@
-import fg from 'fast-glob';
+import { fastGlob } from '../util/lazy.js';
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 
@@ -62,7 +62,7 @@ export function discover(inputs: string[], cwd: string, ignorePaths: string[] = 
   let list = [...files];
   if (ignorePaths.length > 0) {
     const ignored = new Set(
-      fg.sync(ignorePaths, { cwd, absolute: true, dot: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true }).map((p) =>
+      fastGlob().sync(ignorePaths, { cwd, absolute: true, dot: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true }).map((p) =>
         path.normalize(p),
       ),
     );

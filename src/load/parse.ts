@@ -1,4 +1,5 @@
-import { Composer, Document, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Node, type YAMLError } from 'yaml';
+import type { CST, Document, LineCounter, Node, YAMLError } from 'yaml';
+import { yaml } from '../util/lazy.js';
 import type { FieldPath, ParsedDocument, Range, SourceFile } from '../types.js';
 import { readFastYaml } from './fast-yaml.js';
 
@@ -139,7 +140,7 @@ function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
   const helm = HELM_TEMPLATE.exec(text);
   if (helm) {
     out.skipped = 'Helm template';
-    const lc = new LineCounter();
+    const lc = new (yaml().LineCounter)();
     lc.addNewLine(0);
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     out.problems.push({
@@ -154,7 +155,7 @@ function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
     return out;
   }
   out.parser = 'full';
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   const locator = new Locator(text);
   let notManifestReported = false;
   let count = 0;
@@ -317,7 +318,7 @@ function documentValue(ydoc: Document.Parsed, deepAt: number | undefined, lc: Li
  * An empty text gives `{ value: null }`.
  */
 export function parseEmbeddedYaml(text: string): { value: unknown; error?: undefined } | { value?: undefined; error: string } {
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   try {
     let found: ReturnType<typeof documentValue> | undefined;
     for (const { doc, deepAt } of composeDocuments(text, lc, MAX_TOKENS)) {
@@ -430,6 +431,7 @@ interface ComposedDocument {
  * Returns the errors found outside any document when there is no document.
  */
 function* composeDocuments(text: string, lc: LineCounter, budget: number): Generator<ComposedDocument, YAMLError[]> {
+  const { Composer, Lexer, Parser } = yaml();
   const parser = new Parser(lc.addNewLine);
   const composer = new Composer(PARSE_OPTIONS);
   const deep = new Map<number, number>();
@@ -472,6 +474,7 @@ function* composeDocuments(text: string, lc: LineCounter, budget: number): Gener
  * time. Aliases are not followed.
  */
 function firstDuplicateKey(root: unknown): [number, number] | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let best: [number, number] | undefined;
   const stack: unknown[] = [root];
   while (stack.length > 0) {
@@ -667,7 +670,7 @@ class Locator {
     // The document alone, from the start of its first line (columns stay the same), with lines shifted.
     const lineStart = this.text.lastIndexOf('\n', span.start - 1) + 1;
     const sub = this.text.slice(lineStart, span.end);
-    const subLc = new LineCounter();
+    const subLc = new (yaml().LineCounter)();
     for (const { doc } of composeDocuments(sub, subLc, Number.POSITIVE_INFINITY)) {
       const contents = doc.contents as Node | null;
       if (!contents?.range || contents.range[0] + lineStart !== span.start) continue;
@@ -681,7 +684,7 @@ class Locator {
       return { owner: this, index, doc, lines, weight: sub.length };
     }
     // Not the same document on its own (should not happen): parse the whole file.
-    const lc = new LineCounter();
+    const lc = new (yaml().LineCounter)();
     for (const { doc, index: i } of composeDocuments(this.text, lc, Number.POSITIVE_INFINITY)) {
       if (i === index) return { owner: this, index, doc, lines: lc, weight: this.text.length };
     }
@@ -701,12 +704,13 @@ function isListKind(obj: Record<string, unknown>): boolean {
 }
 
 function keyMatches(key: unknown, seg: string | number): boolean {
-  if (isScalar(key)) return String(key.value) === String(seg);
+  if (yaml().isScalar(key)) return String(key.value) === String(seg);
   return false;
 }
 
 /** Walks the YAML AST along `path`. */
 function locatePath(doc: Document, lc: Lines, path: FieldPath, target: 'key' | 'value'): Range {
+  const { isMap, isPair, isSeq } = yaml();
   let node: unknown = doc.contents;
   let fallback: Range | undefined = nodeRange(lc, node as Node);
   for (let i = 0; i < path.length; i++) {
