@@ -28,7 +28,7 @@ const MAX_FAST_DEPTH = 64;
 const MAX_KEY_CHARS = 1000;
 
 const SPACE = 0x20;
-const NL = 0x0a;
+const CR = 0x0d;
 const HASH = 0x23;
 const COLON = 0x3a;
 const DASH = 0x2d;
@@ -39,10 +39,11 @@ const DQUOTE = 0x22;
 const UNSUPPORTED = { unsupported: true };
 
 /**
- * Characters that make a text a job for the full parser wherever they are: tabs, CR, other C0 and
- * C1 controls, the BOM, Unicode line and paragraph separators, and non-characters.
+ * Characters that make a text a job for the full parser wherever they are: tabs, CR not followed by
+ * LF, other C0 and C1 controls, the BOM, Unicode line and paragraph separators, and non-characters.
+ * CRLF line ends are read like LF.
  */
-const UNSUPPORTED_CHARS = /[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\ufffe\uffff]/;
+const UNSUPPORTED_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029\ufffe\uffff]|\r(?!\n)/;
 /** A line starting with a directive (%YAML, %TAG) or a document end marker (`...`). */
 const DIRECTIVE_OR_END = /^(?:%|\.\.\.(?:[ \n]|$))/m;
 
@@ -81,6 +82,11 @@ function isIndicator(c: number): boolean {
   return (
     c === DASH || c === 0x3f || c === COLON || c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d || c === HASH || c === 0x26 || c === 0x2a || c === 0x21 || c === 0x7c || c === 0x3e || c === SQUOTE || c === DQUOTE || c === 0x25 || c === 0x40 || c === 0x60
   );
+}
+
+/** , [ ] { } */
+function isFlowIndicator(c: number): boolean {
+  return c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
 }
 
 function fail(): never {
@@ -133,8 +139,8 @@ class Reader {
       let i = this.pos + 3;
       while (i < e && this.text.charCodeAt(i) === SPACE) i++;
       if (i < e && (this.text.charCodeAt(i) !== HASH || i === this.pos + 3)) fail();
-      this.pos = e + 1;
-      const docStart = e + 1;
+      this.pos = this.next(e);
+      const docStart = this.pos;
       if (this.peek() === -1) docs.push({ value: null, start: Math.min(docStart, this.n), end: this.atMarker ? this.pos : this.n, line: 0 });
       else docs.push(this.document(lineOf));
     }
@@ -150,9 +156,16 @@ class Reader {
     return { value, start, end: this.atMarker ? this.pos : this.n, line: lineOf(start) };
   }
 
+  /** Where the content of the line holding `p` ends: at its LF, or at the CR of a CRLF. */
   private lineEnd(p: number): number {
     const e = this.text.indexOf('\n', p);
-    return e === -1 ? this.n : e;
+    if (e === -1) return this.n;
+    return e > p && this.text.charCodeAt(e - 1) === CR ? e - 1 : e;
+  }
+
+  /** The start of the line after the one whose content ends at `e` (see lineEnd). */
+  private next(e: number): number {
+    return e + (this.text.charCodeAt(e) === CR ? 2 : 1);
   }
 
   /**
@@ -168,10 +181,10 @@ class Reader {
       while (t.charCodeAt(i) === SPACE) i++;
       const e = this.lineEnd(i);
       if (i === e || t.charCodeAt(i) === HASH) {
-        this.pos = e + 1;
+        this.pos = this.next(e);
         continue;
       }
-      if (i === p && t.charCodeAt(p) === DASH && t.startsWith('---', p) && (p + 3 === this.n || t.charCodeAt(p + 3) === SPACE || t.charCodeAt(p + 3) === NL)) {
+      if (i === p && t.charCodeAt(p) === DASH && t.startsWith('---', p) && (p + 3 === e || t.charCodeAt(p + 3) === SPACE)) {
         this.atMarker = true;
         return -1;
       }
@@ -218,7 +231,7 @@ class Reader {
       while (i < this.end && t.charCodeAt(i) === SPACE) i++;
       const c = t.charCodeAt(i);
       if (i === this.end || c === HASH) {
-        this.pos = this.end + 1;
+        this.pos = this.next(this.end);
         arr.push(this.nested(indent, false));
       } else {
         if (c === DASH && (i + 1 === this.end || t.charCodeAt(i + 1) === SPACE)) fail(); // `- - x`
@@ -267,14 +280,14 @@ class Reader {
     let i = at;
     while (i < e && t.charCodeAt(i) === SPACE) i++;
     if (i === e || (t.charCodeAt(i) === HASH && i > at)) {
-      this.pos = e + 1;
+      this.pos = this.next(e);
       return this.nested(indent, inMapping);
     }
     const c = t.charCodeAt(i);
     if (c === DQUOTE || c === SQUOTE) {
       const q = c === DQUOTE ? this.doubleQuoted(i, e) : this.singleQuoted(i, e);
       this.restIsComment(q.after, e);
-      this.pos = e + 1;
+      this.pos = this.next(e);
       return q.value;
     }
     if (c === 0x7c) return this.literal(indent, i, e); // |
@@ -282,7 +295,7 @@ class Reader {
       // [ {
       const f = this.flow(i, e);
       this.restIsComment(f.after, e);
-      this.pos = e + 1;
+      this.pos = this.next(e);
       return f.value;
     }
     if (isIndicator(c)) {
@@ -302,7 +315,7 @@ class Reader {
     const s = t.slice(i, stop);
     // `a: b: c` (a mapping inside a plain value) is an error for the full parser to report.
     if (s.includes(': ') || s.charCodeAt(s.length - 1) === COLON) fail();
-    this.pos = e + 1;
+    this.pos = this.next(e);
     return resolvePlain(s);
   }
 
@@ -434,16 +447,28 @@ class Reader {
     }
   }
 
-  /** A scalar inside a flow collection: quoted, or plain made of safe characters only. */
+  /** A scalar inside a flow collection: quoted, or plain (keys made of safe characters only). */
   private flowScalar(at: number, e: number, isKey: boolean): { value: unknown; after: number } {
     const t = this.text;
     const c = t.charCodeAt(at);
     if (at >= e) fail();
     if (c === DQUOTE) return this.doubleQuoted(at, e);
     if (c === SQUOTE) return this.singleQuoted(at, e);
-    if (!isKeyChar(c) || c === DASH) fail();
     let i = at + 1;
-    while (i < e && (isKeyChar(t.charCodeAt(i)) || (!isKey && t.charCodeAt(i) === SPACE))) i++;
+    if (isKey) {
+      if (!isKeyChar(c) || c === DASH) fail();
+      while (i < e && isKeyChar(t.charCodeAt(i))) i++;
+    } else {
+      // A plain value: `-x`, `:x` and `?x` are scalars, other indicators are not read here. It ends at a
+      // flow indicator, or at a `:` that separates a key (`[a: b]`, declined by the caller).
+      if (isIndicator(c) && !((c === DASH || c === COLON || c === 0x3f) && at + 1 < e && !isFlowIndicator(t.charCodeAt(at + 1)) && t.charCodeAt(at + 1) !== SPACE)) fail();
+      for (; i < e; i++) {
+        const ch = t.charCodeAt(i);
+        if (isFlowIndicator(ch)) break;
+        if (ch === COLON && (i + 1 >= e || t.charCodeAt(i + 1) === SPACE || isFlowIndicator(t.charCodeAt(i + 1)))) break;
+        if (ch === HASH && t.charCodeAt(i - 1) === SPACE) fail(); // a comment inside the collection
+      }
+    }
     let stop = i;
     while (t.charCodeAt(stop - 1) === SPACE) stop--;
     const s = t.slice(at, stop);
@@ -468,7 +493,7 @@ class Reader {
       this.restIsComment(i, e);
     }
     const lines: string[] = [];
-    let p = e + 1;
+    let p = this.next(e);
     let m = -1; // content indentation, from the first non-empty line
     while (p < this.n) {
       const le = this.lineEnd(p);
@@ -478,22 +503,22 @@ class Reader {
       if (m === -1) {
         if (blank) {
           lines.push('');
-          p = le + 1;
+          p = this.next(le);
           continue;
         }
         if (s - p <= indent) break; // no content: the scalar is empty
         m = s - p;
         // A leading empty line indented more than the content is an error for the full parser.
-        for (let q = e + 1, k = 0; k < lines.length; k++) {
+        for (let q = this.next(e), k = 0; k < lines.length; k++) {
           const qe = this.lineEnd(q);
           if (qe - q > m) fail();
-          q = qe + 1;
+          q = this.next(qe);
         }
       }
       if (blank) lines.push(le - p > m ? t.slice(p + m, le) : '');
       else if (s - p >= m) lines.push(t.slice(p + m, le));
       else break;
-      p = le + 1;
+      p = this.next(le);
     }
     this.pos = p;
     let last = lines.length - 1;
