@@ -45,7 +45,7 @@ const UNSUPPORTED = { unsupported: true };
  */
 const UNSUPPORTED_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029\ufffe\uffff]|\r(?!\n)/;
 /** A line starting with a directive (%YAML, %TAG) or a document end marker (`...`). */
-const DIRECTIVE_OR_END = /^(?:%|\.\.\.(?:[ \n]|$))/m;
+const DIRECTIVE_OR_END = /^(?:%|\.\.\.(?:[ \r\n]|$))/m;
 
 /** Values of plain scalars by the YAML 1.2 core schema, tried in the `yaml` package's order. */
 const NULL = /^(?:~|[Nn]ull|NULL)$/;
