@@ -13,7 +13,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { readFastYaml } from '../src/load/fast-yaml.js';
 import { parseFile, type LoadedFile } from '../src/load/parse.js';
 import type { FieldPath } from '../src/types.js';
@@ -338,6 +338,29 @@ describe('the fast reader agrees with the yaml package', () => {
 
   it('on scalars of every shape', async () => {
     expect(await takenOfValid(scalarsText)).toBeGreaterThan(0.4);
+  });
+
+  // Any JSON value, written out by the yaml package itself in one of its styles.
+  const stringified = fc
+    .tuple(
+      fc.dictionary(
+        fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-z][a-zA-Z0-9._/-]{0,8}$/) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }),
+        fc.letrec((tie) => ({
+          value: fc.oneof(
+            { weight: 3, arbitrary: fc.oneof(fc.string({ maxLength: 12 }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom(...PLAIN, ...TRICKY)) },
+            { weight: 1, arbitrary: fc.array(tie('value'), { maxLength: 4 }) },
+            { weight: 1, arbitrary: fc.dictionary(fc.stringMatching(/^[a-z][a-zA-Z0-9._/-]{0,8}$/), tie('value'), { maxKeys: 4 }) },
+          ),
+        })).value,
+        { maxKeys: 6 },
+      ),
+      fc.record({ indent: fc.constantFrom(2, 4), indentSeq: fc.boolean(), lineWidth: fc.constantFrom(0, 20, 80), flowCollectionPadding: fc.boolean() }),
+      fc.constantFrom('\n', '\r\n'),
+    )
+    .map(([value, options, nl]) => stringify({ apiVersion: 'v1', kind: 'ConfigMap', ...value }, options).replace(/\n/g, nl));
+
+  it('on any value as the yaml package writes it', async () => {
+    expect(await takenOfValid(stringified)).toBeGreaterThan(0.4);
   });
 
   // ── mutated real files ──────────────────────────────────────────────────────────────────────
