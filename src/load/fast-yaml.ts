@@ -14,11 +14,11 @@
 export interface FastDocument {
   /** The document's value: null for an empty document, else an object (the root is a block mapping). */
   value: Record<string, unknown> | null;
-  /** Offset of the first character of the root node (undefined for an empty document). */
+  /** Offset of the first character of the root node (for an empty document, of its text). */
   start: number;
   /** Offset where the document's text ends (the next `---` line, or the end of the text). */
   end: number;
-  /** 1-based line of `start`. */
+  /** 1-based line of `start` (0 for an empty document). */
   line: number;
 }
 
