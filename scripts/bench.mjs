@@ -93,7 +93,14 @@ for (const size of sizes) {
   const rules = entries.filter(([k]) => k.startsWith('rule ')).sort((a, b) => b[1] - a[1]);
   const phases = entries.filter(([k]) => !k.startsWith('rule '));
   console.log(`  phases (ms)      : ${phases.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}, rules ${rules.reduce((s, [, v]) => s + v, 0).toFixed(0)}`);
-  console.log(`  slowest rules    : ${rules.slice(0, 5).map(([k, v]) => `${k.slice(5)} ${v.toFixed(1)}`).join(', ')}`);
+  // Every rule, slowest first: a rule that is quadratic stands out as the sizes grow.
+  const items = rules.map(([k, v]) => `${k.slice(5)} ${v.toFixed(1)}`);
+  const lines = [];
+  for (const item of items) {
+    if (lines.length === 0 || lines[lines.length - 1].length + item.length > 90) lines.push(item);
+    else lines[lines.length - 1] += `, ${item}`;
+  }
+  lines.forEach((l, i) => console.log(`  ${i === 0 ? 'rules (ms)      ' : '                '} : ${l}`));
   console.log('');
   rmSync(dir, { recursive: true, force: true });
 }

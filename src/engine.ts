@@ -28,7 +28,10 @@ export interface LintOptions {
 }
 
 export interface Timings {
+  /** Finding and reading the files (wall time, without the parsing done on this thread). */
   load: number;
+  /** Decoding and parsing the YAML, summed over the threads that parsed. */
+  parse: number;
   model: number;
   rules: Record<string, number>;
   locate: number;
@@ -55,9 +58,13 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   const reported = new Set(main.files.map((f) => f.file.path));
   const files = [...main.files];
   let threads = main.threads;
+  let parseMs = main.parseMs;
+  let mainParseMs = main.mainParseMs;
   for (const dir of opts.context ?? []) {
     const ctx = await loadInputs([dir], opts.cwd, { ignorePaths: opts.ignorePaths });
     threads = Math.max(threads, ctx.threads);
+    parseMs += ctx.parseMs;
+    mainParseMs += ctx.mainParseMs;
     for (const f of ctx.files) if (!reported.has(f.file.path) && !files.some((x) => x.file.path === f.file.path)) files.push(f);
   }
   const t1 = performance.now();
@@ -129,7 +136,8 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     rules,
     severities,
     timings: {
-      load: t1 - t0,
+      load: t1 - t0 - mainParseMs,
+      parse: parseMs,
       model: t2 - t1,
       rules: ruleTimes,
       locate: t4 - t3,

@@ -202,6 +202,23 @@ describe('parsing on several threads', () => {
   });
 });
 
+describe('--timing', () => {
+  it('prints every phase and every rule to standard error, and which parser read the files', async () => {
+    const dir = tempTree({
+      'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports:\n  - port: 80\n',
+      'b.yaml': 'apiVersion: v1\nkind: Service\nmetadata: &m {name: b}\nspec: {externalName: x.example.com, type: ExternalName}\n',
+    });
+    const r = await cli(['--format', 'json', '--timing'], dir);
+    expect(JSON.parse(r.stdout).summary.files).toBe(2); // the report itself is unchanged
+    const rows = [...r.stderr.matchAll(/^ {2}(\S+(?: \S+)?) +(\d+\.\d) +/gm)].map((m) => m[1]);
+    const ruleIds = JSON.parse((await cli(['rules', '--format', 'json'], dir)).stdout).map((x: { id: string }) => `rule ${x.id}`);
+    expect(rows).toEqual(['load', 'parse', 'model', ...ruleIds, 'locate', 'report']);
+    expect(r.stderr).toMatch(/^ {2}total +\d+\.\d$/m);
+    // The anchor in b.yaml is outside the fast reader's subset.
+    expect(r.stderr).toMatch(/^Parsed 2 file\(s\): 1 by the fast reader, 1 by the full YAML parser, on 1 thread\(s\)$/m);
+  });
+});
+
 describe('start-up', () => {
   it('does not load the full YAML parser or fast-glob for clean plain YAML (they load on first use)', () => {
     const script = `

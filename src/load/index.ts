@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { discover, toDisplayPath } from './discover.js';
 import { parseFile, skippedFile, type LoadedFile } from './parse.js';
 import { parseAll } from './pool.js';
@@ -14,6 +15,12 @@ export interface LoadResult {
   pathErrors: { path: string; message: string }[];
   /** Threads that parsed the files (1 unless worker threads were started). */
   threads: number;
+  /**
+   * Milliseconds spent parsing (decoding and YAML), summed over the threads, and parsing on this
+   * thread alone (the rest of the loading time is finding and reading files).
+   */
+  parseMs: number;
+  mainParseMs: number;
 }
 
 /**
@@ -25,9 +32,12 @@ export interface LoadResult {
 export async function loadInputs(paths: string[], cwd: string, opts: { ignorePaths?: string[]; stdinText?: () => Buffer } = {}): Promise<LoadResult> {
   const found = discover(paths, cwd, opts.ignorePaths ?? []);
   const files: LoadedFile[] = [];
+  let stdinParseMs = 0;
   if (found.stdin) {
     const bytes = opts.stdinText ? opts.stdinText() : readFileSync(0);
+    const t = performance.now();
     files.push(parseFile({ path: '<stdin>', displayPath: '<stdin>' }, bytes));
+    stdinParseMs = performance.now() - t;
   }
   const entries: { abs: string; loaded?: LoadedFile }[] = found.files.map((abs) => ({ abs }));
   for (const d of found.unreadableDirs) {
@@ -36,11 +46,11 @@ export async function loadInputs(paths: string[], cwd: string, opts: { ignorePat
   }
   entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
   const jobs = entries.filter((e) => !e.loaded).map((e) => ({ abs: e.abs, displayPath: toDisplayPath(e.abs, cwd), explicit: found.explicit.has(e.abs) }));
-  const { files: parsed, threads } = await parseAll(jobs);
+  const { files: parsed, threads, parseMs, mainParseMs } = await parseAll(jobs);
   let next = 0;
   for (const { loaded } of entries) {
     const lf = loaded ?? parsed[next++];
     if (lf) files.push(lf);
   }
-  return { files, pathErrors: found.errors, threads };
+  return { files, pathErrors: found.errors, threads, parseMs: parseMs + stdinParseMs, mainParseMs: mainParseMs + stdinParseMs };
 }

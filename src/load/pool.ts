@@ -14,11 +14,23 @@ export const PARALLEL_MIN_FILES = 400;
 
 const WORKER = new URL('./worker.js', import.meta.url);
 
-export function parseOnThisThread(job: ParseJob): LoadedFile | undefined {
+/** Time spent reading files and parsing them, summed over the files of one thread. */
+export interface ParseStats {
+  readMs: number;
+  parseMs: number;
+}
+
+export function parseOnThisThread(job: ParseJob, stats: ParseStats): LoadedFile | undefined {
   const file = { path: job.abs, displayPath: job.displayPath };
+  const t0 = performance.now();
   const read = readInput(job.abs, job.explicit);
+  const t1 = performance.now();
+  stats.readMs += t1 - t0;
   if (read.kind === 'directory') return undefined; // e.g. a link to a directory: not a file, and not followed
-  return read.kind === 'skip' ? skippedFile(file, read.reason) : parseFile(file, read.bytes);
+  if (read.kind === 'skip') return skippedFile(file, read.reason);
+  const parsed = parseFile(file, read.bytes);
+  stats.parseMs += performance.now() - t1;
+  return parsed;
 }
 
 /** Worker threads to start: one per further core (at most 3), none for few files. MESH_EGRESS_LINT_THREADS caps the threads. */
@@ -30,12 +42,14 @@ function workerCount(files: number): number {
   return Math.max(0, Math.min(threads - 1, 3, Math.floor(files / PARALLEL_MIN_FILES)));
 }
 
-function runInWorker(jobs: ParseJob[]): Promise<(LoadedFile | undefined)[]> {
+function runInWorker(jobs: ParseJob[], stats: ParseStats): Promise<(LoadedFile | undefined)[]> {
   return new Promise((resolve, reject) => {
     const w = new Worker(WORKER);
-    w.once('message', (data: (LoadedFileData | null)[]) => {
+    w.once('message', ({ files, readMs, parseMs }: { files: (LoadedFileData | null)[] } & ParseStats) => {
       void w.terminate();
-      resolve(data.map((d) => (d ? fromData(d) : undefined)));
+      stats.readMs += readMs;
+      stats.parseMs += parseMs;
+      resolve(files.map((d) => (d ? fromData(d) : undefined)));
     });
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`parser thread exited with code ${code}`)));
@@ -53,17 +67,21 @@ function runInWorker(jobs: ParseJob[]): Promise<(LoadedFile | undefined)[]> {
 export const PROBE_FILES = 200;
 
 /** Reads and parses the jobs, in their order; a failed worker's share is parsed here instead. */
-export async function parseAll(jobs: ParseJob[]): Promise<{ files: (LoadedFile | undefined)[]; threads: number }> {
-  const probe = jobs.slice(0, PROBE_FILES).map(parseOnThisThread);
+export async function parseAll(jobs: ParseJob[]): Promise<{ files: (LoadedFile | undefined)[]; threads: number; mainParseMs: number } & ParseStats> {
+  const main: ParseStats = { readMs: 0, parseMs: 0 };
+  const here = (job: ParseJob) => parseOnThisThread(job, main);
+  const probe = jobs.slice(0, PROBE_FILES).map(here);
   const rest = jobs.slice(probe.length);
   const full = probe.filter((f) => f?.parser === 'full').length;
   const workers = full * 2 >= probe.length && rest.length > 0 ? workerCount(jobs.length) : 0;
-  if (workers === 0) return { files: [...probe, ...rest.map(parseOnThisThread)], threads: 1 };
+  if (workers === 0) return { files: [...probe, ...rest.map(here)], threads: 1, ...main, mainParseMs: main.parseMs };
   // Equal shares: measured on 10k and 100k resource trees, shifting work to or from the main thread
   // (which also receives the results) only made it slower.
   const per = Math.ceil(rest.length / (workers + 1));
   const shares = Array.from({ length: workers + 1 }, (_, i) => rest.slice(i * per, (i + 1) * per));
-  const pending = shares.slice(1).map((s) => runInWorker(s).catch(() => s.map(parseOnThisThread)));
-  const mine = shares[0]!.map(parseOnThisThread);
-  return { files: [...probe, ...mine, ...(await Promise.all(pending)).flat()], threads: workers + 1 };
+  const others: ParseStats = { readMs: 0, parseMs: 0 };
+  const pending = shares.slice(1).map((s) => runInWorker(s, others).catch(() => s.map(here)));
+  const mine = shares[0]!.map(here);
+  const files = [...probe, ...mine, ...(await Promise.all(pending)).flat()];
+  return { files, threads: workers + 1, readMs: main.readMs + others.readMs, parseMs: main.parseMs + others.parseMs, mainParseMs: main.parseMs };
 }
