@@ -1,9 +1,9 @@
 // A fast reader for the plain block YAML that nearly every manifest is written in: block mappings
 // and sequences, plain, quoted and literal scalars, one-line flow collections, comments and `---`
-// separators. It builds values straight from the text, several times faster than composing a
-// syntax tree, and gives up (returns undefined) on anything else: anchors, aliases, tags,
-// directives, multi-line plain or quoted scalars, folded scalars, complex keys, tabs, CR line
-// ends, duplicate keys, anything it is not sure about. The caller then parses the file with the
+// separators, CRLF line ends. It builds values straight from the text, several times faster than
+// composing a syntax tree, and gives up (returns undefined) on anything else: anchors, aliases,
+// tags, directives, multi-line quoted scalars, folded scalars, nested flow collections, complex
+// keys, tabs, lone CR, duplicate keys, anything it is not sure about. The caller then parses the file with the
 // `yaml` package, which also reports the errors; so this reader never has to. Where it returns
 // values they are exactly the `yaml` package's (YAML 1.2 core schema), which
 // test/fast-yaml.test.ts checks against it on every test input and on generated ones.
@@ -255,16 +255,16 @@ class Reader {
 
   /**
    * The value of a node that starts on the lines after the current one (`key:` or `-` with nothing
-   * after it): a more indented block node, a sequence at the same indentation as a mapping's key,
-   * or null.
+   * after it): a more indented block node or scalar, a sequence at the same indentation as a
+   * mapping's key, or null.
    */
   private nested(indent: number, inMapping: boolean): unknown {
     const next = this.peek();
     if (next > indent) {
       if (this.isSeqItem()) return this.sequence(next);
       const key = this.key(this.content, this.end);
-      if (!key) fail(); // a scalar on its own line (multi-line plain scalar) or something else
-      return this.mapping(next, key);
+      // Not a key: a scalar (or flow collection) on the lines after its key or dash.
+      return key ? this.mapping(next, key) : this.valueAfter(indent, this.content, inMapping);
     }
     if (next === indent && inMapping && this.isSeqItem()) return this.sequence(next);
     return null;
@@ -311,12 +311,58 @@ class Reader {
         break;
       }
     }
+    const commented = stop < e;
     while (stop > i && t.charCodeAt(stop - 1) === SPACE) stop--;
     const s = t.slice(i, stop);
     // `a: b: c` (a mapping inside a plain value) is an error for the full parser to report.
     if (s.includes(': ') || s.charCodeAt(s.length - 1) === COLON) fail();
     this.pos = this.next(e);
-    return resolvePlain(s);
+    // A comment ends the scalar; otherwise more indented lines may continue it.
+    return commented ? resolvePlain(s) : this.continuedPlain(indent, s);
+  }
+
+  /**
+   * A plain scalar whose first line is `first`, continued on the following lines that are indented
+   * more than its parent (`indent`): line breaks fold to a space, empty lines to a line feed. Pos
+   * is at the line after the first.
+   */
+  private continuedPlain(indent: number, first: string): unknown {
+    const t = this.text;
+    let value = first;
+    let folded = false;
+    let empty = 0;
+    while (this.pos < this.n) {
+      const p = this.pos;
+      let j = p;
+      while (t.charCodeAt(j) === SPACE) j++;
+      const le = this.lineEnd(j);
+      if (j === le) {
+        empty++;
+        this.pos = this.next(le);
+        continue;
+      }
+      // Less indented (a key, an item, `---`) or a comment: the scalar has ended.
+      if (j - p <= indent || t.charCodeAt(j) === HASH) break;
+      if (isIndicator(t.charCodeAt(j))) fail(); // left to the full parser, whatever it means here
+      let stop = le;
+      for (let k = j + 1; k < le; k++) {
+        if (t.charCodeAt(k) === HASH && t.charCodeAt(k - 1) === SPACE) {
+          stop = k;
+          break;
+        }
+      }
+      while (t.charCodeAt(stop - 1) === SPACE) stop--;
+      const piece = t.slice(j, stop);
+      if (piece.includes(': ') || piece.charCodeAt(piece.length - 1) === COLON) fail();
+      value += empty > 0 ? '\n'.repeat(empty) : ' ';
+      value += piece;
+      empty = 0;
+      folded = true;
+      this.pos = this.next(le);
+      if (stop < le) break; // a comment ends it
+    }
+    // Folded text holds a space or a line feed, which no null, boolean or number does.
+    return folded ? value : resolvePlain(first);
   }
 
   /** After a quoted or flow value: only spaces, then optionally a comment after a space. */
