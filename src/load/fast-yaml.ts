@@ -303,22 +303,31 @@ class Reader {
       const n1 = t.charCodeAt(i + 1);
       if (!((c === DASH || c === COLON || c === 0x3f) && i + 1 < e && n1 !== SPACE)) fail();
     }
-    // A plain scalar: up to a comment (` #`) or the end of the line, trailing spaces dropped.
+    const { s, commented } = this.plainLine(i, e);
+    this.pos = this.next(e);
+    // A comment ends the scalar; otherwise more indented lines may continue it.
+    return commented ? resolvePlain(s) : this.continuedPlain(indent, s);
+  }
+
+  /**
+   * One line of a plain scalar starting at `at` (not a space): up to a comment (` #`) or the end of
+   * the line `e`, trailing spaces dropped.
+   */
+  private plainLine(at: number, e: number): { s: string; commented: boolean } {
+    const t = this.text;
     let stop = e;
-    for (let j = i + 1; j < e; j++) {
+    for (let j = at + 1; j < e; j++) {
       if (t.charCodeAt(j) === HASH && t.charCodeAt(j - 1) === SPACE) {
         stop = j;
         break;
       }
     }
     const commented = stop < e;
-    while (stop > i && t.charCodeAt(stop - 1) === SPACE) stop--;
-    const s = t.slice(i, stop);
+    while (stop > at && t.charCodeAt(stop - 1) === SPACE) stop--;
+    const s = t.slice(at, stop);
     // `a: b: c` (a mapping inside a plain value) is an error for the full parser to report.
     if (s.includes(': ') || s.charCodeAt(s.length - 1) === COLON) fail();
-    this.pos = this.next(e);
-    // A comment ends the scalar; otherwise more indented lines may continue it.
-    return commented ? resolvePlain(s) : this.continuedPlain(indent, s);
+    return { s, commented };
   }
 
   /**
@@ -344,22 +353,13 @@ class Reader {
       // Less indented (a key, an item, `---`) or a comment: the scalar has ended.
       if (j - p <= indent || t.charCodeAt(j) === HASH) break;
       if (isIndicator(t.charCodeAt(j))) fail(); // left to the full parser, whatever it means here
-      let stop = le;
-      for (let k = j + 1; k < le; k++) {
-        if (t.charCodeAt(k) === HASH && t.charCodeAt(k - 1) === SPACE) {
-          stop = k;
-          break;
-        }
-      }
-      while (t.charCodeAt(stop - 1) === SPACE) stop--;
-      const piece = t.slice(j, stop);
-      if (piece.includes(': ') || piece.charCodeAt(piece.length - 1) === COLON) fail();
+      const { s, commented } = this.plainLine(j, le);
       value += empty > 0 ? '\n'.repeat(empty) : ' ';
-      value += piece;
+      value += s;
       empty = 0;
       folded = true;
       this.pos = this.next(le);
-      if (stop < le) break; // a comment ends it
+      if (commented) break; // a comment ends it
     }
     // Folded text holds a space or a line feed, which no null, boolean or number does.
     return folded ? value : resolvePlain(first);
@@ -385,8 +385,6 @@ class Reader {
     let i: number;
     if (c === DQUOTE || c === SQUOTE) {
       // Only a quoted key immediately followed by `:`; a quoted scalar that is not a key goes to valueAfter.
-      const close = t.indexOf(c === DQUOTE ? '"' : "'", at + 1);
-      if (close === -1 || close >= e) return undefined;
       const q = c === DQUOTE ? this.doubleQuoted(at, e) : this.singleQuoted(at, e);
       i = q.after;
       if (t.charCodeAt(i) !== COLON) return undefined;

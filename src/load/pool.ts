@@ -5,33 +5,13 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { fromData, parseFile, skippedFile, type LoadedFile, type LoadedFileData } from './parse.js';
-import { readInput } from './read.js';
-import type { ParseJob } from './worker.js';
+import { runJob, type ParseJob } from './job.js';
+import { fromData, type LoadedFile, type LoadedFileData } from './parse.js';
 
 /** Below this many files a worker's start-up (~50 ms) costs more than it saves. */
 export const PARALLEL_MIN_FILES = 400;
 
 const WORKER = new URL('./worker.js', import.meta.url);
-
-/** Time spent reading files and parsing them, summed over the files of one thread. */
-export interface ParseStats {
-  readMs: number;
-  parseMs: number;
-}
-
-export function parseOnThisThread(job: ParseJob, stats: ParseStats): LoadedFile | undefined {
-  const file = { path: job.abs, displayPath: job.displayPath };
-  const t0 = performance.now();
-  const read = readInput(job.abs, job.explicit);
-  const t1 = performance.now();
-  stats.readMs += t1 - t0;
-  if (read.kind === 'directory') return undefined; // e.g. a link to a directory: not a file, and not followed
-  if (read.kind === 'skip') return skippedFile(file, read.reason);
-  const parsed = parseFile(file, read.bytes);
-  stats.parseMs += performance.now() - t1;
-  return parsed;
-}
 
 /** Worker threads to start: one per further core (at most 3), none for few files. MESH_EGRESS_LINT_THREADS caps the threads. */
 function workerCount(files: number): number {
@@ -42,12 +22,12 @@ function workerCount(files: number): number {
   return Math.max(0, Math.min(threads - 1, 3, Math.floor(files / PARALLEL_MIN_FILES)));
 }
 
-function runInWorker(jobs: ParseJob[], stats: ParseStats): Promise<(LoadedFile | undefined)[]> {
+/** Parses `jobs` on a worker thread, adding its parsing time to `stats`. */
+function runInWorker(jobs: ParseJob[], stats: { parseMs: number }): Promise<(LoadedFile | undefined)[]> {
   return new Promise((resolve, reject) => {
     const w = new Worker(WORKER);
-    w.once('message', ({ files, readMs, parseMs }: { files: (LoadedFileData | null)[] } & ParseStats) => {
+    w.once('message', ({ files, parseMs }: { files: (LoadedFileData | null)[]; parseMs: number }) => {
       void w.terminate();
-      stats.readMs += readMs;
       stats.parseMs += parseMs;
       resolve(files.map((d) => (d ? fromData(d) : undefined)));
     });
@@ -66,22 +46,25 @@ function runInWorker(jobs: ParseJob[], stats: ParseStats): Promise<(LoadedFile |
  */
 export const PROBE_FILES = 200;
 
-/** Reads and parses the jobs, in their order; a failed worker's share is parsed here instead. */
-export async function parseAll(jobs: ParseJob[]): Promise<{ files: (LoadedFile | undefined)[]; threads: number; mainParseMs: number } & ParseStats> {
-  const main: ParseStats = { readMs: 0, parseMs: 0 };
-  const here = (job: ParseJob) => parseOnThisThread(job, main);
+/**
+ * Reads and parses the jobs, in their order; a failed worker's share is parsed here instead. Also
+ * returns the parsing time summed over the threads, and on this thread alone.
+ */
+export async function parseAll(jobs: ParseJob[]): Promise<{ files: (LoadedFile | undefined)[]; threads: number; parseMs: number; mainParseMs: number }> {
+  const main = { parseMs: 0 };
+  const here = (job: ParseJob) => runJob(job, main);
   const probe = jobs.slice(0, PROBE_FILES).map(here);
   const rest = jobs.slice(probe.length);
   const full = probe.filter((f) => f?.parser === 'full').length;
   const workers = full * 2 >= probe.length && rest.length > 0 ? workerCount(jobs.length) : 0;
-  if (workers === 0) return { files: [...probe, ...rest.map(here)], threads: 1, ...main, mainParseMs: main.parseMs };
+  if (workers === 0) return { files: [...probe, ...rest.map(here)], threads: 1, parseMs: main.parseMs, mainParseMs: main.parseMs };
   // Equal shares: measured on 10k and 100k resource trees, shifting work to or from the main thread
   // (which also receives the results) only made it slower.
   const per = Math.ceil(rest.length / (workers + 1));
   const shares = Array.from({ length: workers + 1 }, (_, i) => rest.slice(i * per, (i + 1) * per));
-  const others: ParseStats = { readMs: 0, parseMs: 0 };
+  const others = { parseMs: 0 };
   const pending = shares.slice(1).map((s) => runInWorker(s, others).catch(() => s.map(here)));
   const mine = shares[0]!.map(here);
   const files = [...probe, ...mine, ...(await Promise.all(pending)).flat()];
-  return { files, threads: workers + 1, readMs: main.readMs + others.readMs, parseMs: main.parseMs + others.parseMs, mainParseMs: main.parseMs };
+  return { files, threads: workers + 1, parseMs: main.parseMs + others.parseMs, mainParseMs: main.parseMs };
 }
