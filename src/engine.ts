@@ -57,6 +57,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
   const main = await loadInputs(opts.paths, opts.cwd, { ignorePaths: opts.ignorePaths, stdinText: opts.stdin });
   const reported = new Set(main.files.map((f) => f.file.path));
   const files = [...main.files];
+  const loaded = new Set(reported);
   let threads = main.threads;
   let parseMs = main.parseMs;
   let mainParseMs = main.mainParseMs;
@@ -65,7 +66,11 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     threads = Math.max(threads, ctx.threads);
     parseMs += ctx.parseMs;
     mainParseMs += ctx.mainParseMs;
-    for (const f of ctx.files) if (!reported.has(f.file.path) && !files.some((x) => x.file.path === f.file.path)) files.push(f);
+    for (const f of ctx.files) {
+      if (loaded.has(f.file.path)) continue;
+      loaded.add(f.file.path);
+      files.push(f);
+    }
   }
   const t1 = performance.now();
 
