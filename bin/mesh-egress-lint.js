@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main, readStdin } from '../dist/cli.js';
+import { main, readStdin } from '../dist/cli/main.js';
 
 const code = await main({
   argv: process.argv.slice(2),

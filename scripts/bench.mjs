@@ -18,7 +18,7 @@ const opt = (name, dflt) => {
 const sizes = opt('--sizes', '1000,10000,100000').split(',').map(Number);
 const runs = Number(opt('--runs', '3'));
 
-if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
+if (!existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
   console.error('bench: build first (npm run build)');
   process.exit(2);
 }

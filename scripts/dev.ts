@@ -1,5 +1,5 @@
 // Runs the CLI from the TypeScript sources (no build): npx vite-node scripts/dev.ts -- <args>
-import { main, readStdin } from '../src/cli.js';
+import { main, readStdin } from '../src/cli/main.js';
 
 const args = process.argv.slice(2);
 if (args[0] === '--') args.shift();

@@ -148,7 +148,7 @@ describe('--mesh-config', () => {
 
 describe('the installed entry point', () => {
   const bin = path.join(__dirname, '..', 'bin', 'mesh-egress-lint.js');
-  const built = existsSync(path.join(__dirname, '..', 'dist', 'cli.js'));
+  const built = existsSync(path.join(__dirname, '..', 'dist', 'cli', 'main.js'));
   it('runs from bin/ after the build, with the same exit codes', () => {
     expect(built, 'run `npm run build` (npm ci runs it through prepare)').toBe(true);
     const dir = tempTree({ 'a.yaml': BROKEN_YAML });
@@ -224,7 +224,7 @@ describe('start-up', () => {
     const script = `
       import { createRequire } from 'node:module';
       const require = createRequire(import.meta.url);
-      const { main } = await import(${JSON.stringify(path.join(__dirname, '..', 'dist', 'cli.js'))});
+      const { main } = await import(${JSON.stringify(path.join(__dirname, '..', 'dist', 'cli', 'main.js'))});
       const run = (argv) => main({ argv, cwd: process.cwd(), env: {}, stdout: () => {}, stderr: () => {}, stdin: () => Buffer.alloc(0), isTTY: false });
       const loaded = () => ['yaml', 'fast-glob'].filter((m) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + m + '/')));
       const clean = await run(['good', '--format', 'json']);

@@ -11,7 +11,7 @@ import {
   RULE_SETTING_KEYS,
   SEVERITY_VALUES,
   parseConfig,
-} from '../src/config.js';
+} from '../src/config/config-file.js';
 import { loadRules } from '../src/rules/index.js';
 import { closestName as closest } from '../src/util/suggest.js';
 import { tempTree, runCli } from './helpers.js';
@@ -221,7 +221,7 @@ describe('did-you-mean', () => {
   });
 });
 
-describe('schemas/config.schema.json agrees with src/config.ts', () => {
+describe('schemas/config.schema.json agrees with src/config/config-file.ts', () => {
   const schemaFile = path.resolve(__dirname, '../schemas/config.schema.json');
   const present = existsSync(schemaFile);
 

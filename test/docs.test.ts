@@ -31,7 +31,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config-file.js';
 import { CATALOG_ORDER, loadRules } from '../src/rules/index.js';
 import { lintYaml, type LintOverrides } from './helpers.js';
 

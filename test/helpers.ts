@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/main.js';
 import { lint, type LintOptions, type LintResult } from '../src/engine.js';
 import { LATEST_ISTIO } from '../src/model/mesh.js';
-import { parseIstioVersion } from '../src/cli.js';
+import { parseIstioVersion } from '../src/cli/main.js';
 
 export type LintOverrides = Partial<Omit<LintOptions, 'istioVersion'>> & { istioVersion?: string };
 

@@ -419,7 +419,7 @@ describe.skipIf(IS_WINDOWS)('file-system oddities', () => {
   });
 
   describe('the installed entry point, offline and read-only', () => {
-    const built = existsSync(path.join(__dirname, '..', 'dist', 'cli.js'));
+    const built = existsSync(path.join(__dirname, '..', 'dist', 'cli', 'main.js'));
 
     it('the no-network preload does catch network use', () => {
       const r = spawnSync(process.execPath, ['--import', PRELOAD, '-e', "require('node:dns').lookup('example.com', () => {}); fetch('http://127.0.0.1:9/').catch(() => {});"], {
@@ -474,7 +474,7 @@ describe('YAML embedded in manifests (parseEmbeddedYaml, for data.mesh)', () => 
 describe('unreadable files and directories', () => {
   // Root reads anything, so as root (CI) the CLI drops to the unprivileged user "nobody".
   it('are reported with the reason and do not stop the run', () => {
-    expect(existsSync(path.join(__dirname, '..', 'dist', 'cli.js')), 'run `npm run build`').toBe(true);
+    expect(existsSync(path.join(__dirname, '..', 'dist', 'cli', 'main.js')), 'run `npm run build`').toBe(true);
     const tree = mkdtempSync(path.join(tmpdir(), 'mel-perm-'));
     chmodSync(tree, 0o755);
     writeFileSync(path.join(tree, 'good.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok, namespace: default}\n');
@@ -488,9 +488,9 @@ describe('unreadable files and directories', () => {
       // process gives up root before it reads the inputs.
       const dist = path.join(__dirname, '..', 'dist');
       const driver = `
-        const cli = await import(${JSON.stringify(path.join(dist, 'cli.js'))});
+        const cli = await import(${JSON.stringify(path.join(dist, 'cli', 'main.js'))});
         await (await import(${JSON.stringify(path.join(dist, 'rules', 'index.js'))})).loadRules();
-        await import(${JSON.stringify(path.join(dist, 'postprocess.js'))});
+        await import(${JSON.stringify(path.join(dist, 'findings', 'postprocess.js'))});
         await import(${JSON.stringify(path.join(dist, 'report', 'index.js'))});
         if (${IS_ROOT}) { process.setgid(65534); process.setuid(65534); }
         process.exitCode = await cli.main({ argv: ['.', '--format', 'json'], cwd: process.cwd(), env: {}, stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: () => Buffer.alloc(0), isTTY: false });`;

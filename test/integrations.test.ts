@@ -75,7 +75,7 @@ describe('GitHub Action (action.yml)', () => {
     expect(action.runs.using).toBe('composite');
     const names = action.runs.steps.map((s) => s.name);
     expect(names.indexOf('Upload SARIF to code scanning')).toBeLessThan(names.indexOf('Fail on findings'));
-    expect(existsSync(path.join(ROOT, 'dist', 'cli.js')), 'run `npm run build` first').toBe(true);
+    expect(existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first').toBe(true);
 
     const workspace = tempTree({ 'manifests/vs.yaml': BROKEN, 'manifests/se.yaml': SE });
     const ctx = { workspace, inputs: { paths: 'manifests/' }, outputs: {} as Record<string, string> };

@@ -1,7 +1,7 @@
 // Inline suppressions and the ignore annotation, end to end through main().
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-import { SUPPRESSION_RULE_ID } from '../src/suppress.js';
+import { main } from '../src/cli/main.js';
+import { SUPPRESSION_RULE_ID } from '../src/findings/suppress.js';
 import { tempTree } from './helpers.js';
 
 interface JsonReport {

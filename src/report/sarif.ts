@@ -76,7 +76,7 @@ function firstParagraph(page: string): string | undefined {
 }
 
 /** The package root: this file lives in src/report or dist/report. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Rule pages read once per process (and per package root), misses included. */
 const helpCache = new Map<string, RuleHelp | null>();

@@ -7,11 +7,11 @@
 // `*` stands for every rule. Directives that are malformed, name an unknown rule, have no reason or
 // suppress nothing are reported as findings of the built-in id `invalid-suppression`
 // (like ESLint's --report-unused-disable-directives, which reports outside the rule catalog).
-import { yaml } from './util/lazy.js';
-import type { LoadedFile } from './load/index.js';
-import type { FieldPath, Finding, Range, Resource } from './types.js';
-import { pushTo } from './util/collections.js';
-import { closestName, didYouMean } from './util/suggest.js';
+import { yaml } from '../util/lazy.js';
+import type { LoadedFile } from '../load/index.js';
+import type { FieldPath, Finding, Range, Resource } from '../types.js';
+import { pushTo } from '../util/collections.js';
+import { closestName, didYouMean } from '../util/suggest.js';
 
 export const SUPPRESSION_RULE_ID = 'invalid-suppression';
 export const IGNORE_ANNOTATION = 'mesh-egress-lint.io/ignore';

@@ -7,8 +7,8 @@
 // the same bytes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findingFingerprint } from './report/fingerprint.js';
-import type { Finding } from './types.js';
+import { findingFingerprint } from '../report/fingerprint.js';
+import type { Finding } from '../types.js';
 
 export const BASELINE_VERSION = 1;
 

@@ -3,14 +3,14 @@ import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { BaselineError } from './baseline.js';
-import { literalGlob, loadConfig, ConfigError, type ResolvedConfig } from './config.js';
-import { atOrAbove, lint, type LintResult } from './engine.js';
-import { LATEST_ISTIO, type IstioVersion } from './model/mesh.js';
-import { readMeshConfigFile } from './meshconfig.js';
-import { readStdinBounded } from './load/read.js';
-import { loadRules } from './rules/index.js';
-import type { Severity } from './types.js';
+import { BaselineError } from '../findings/baseline.js';
+import { literalGlob, loadConfig, ConfigError, type ResolvedConfig } from '../config/config-file.js';
+import { atOrAbove, lint, type LintResult } from '../engine.js';
+import { LATEST_ISTIO, type IstioVersion } from '../model/mesh.js';
+import { readMeshConfigFile } from '../config/mesh-config-file.js';
+import { readStdinBounded } from '../load/read.js';
+import { loadRules } from '../rules/index.js';
+import type { Severity } from '../types.js';
 import { TOOL } from './version.js';
 
 export class UsageError extends Error {}
@@ -142,13 +142,13 @@ async function run(io: CliIO): Promise<number> {
   if (result.summary.files === 0 && context.length === 0) throw new UsageError(`nothing to lint: no .yaml, .yml or .json files in ${paths.join(', ')}`);
 
   const reportStart = performance.now();
-  const postprocess = await import('./postprocess.js');
+  const postprocess = await import('../findings/postprocess.js');
   const post = postprocess.apply(result, { cwd: io.cwd, baseline: v.baseline, writeBaseline: v['write-baseline'] });
   if (post.written) io.stderr(`mesh-egress-lint: wrote baseline ${post.written.file} (${post.written.findings} finding${post.written.findings === 1 ? '' : 's'})\n`);
 
   let shown = result.findings;
   if (v.quiet) shown = shown.filter((f) => f.severity === 'error');
-  const { getReporter } = await import('./report/index.js');
+  const { getReporter } = await import('../report/index.js');
   const color = format === 'text' && !v.output && !v['no-color'] && colorWanted(io);
   const severities = Object.fromEntries(Object.entries(result.severities));
   const text = getReporter(format as 'text')({

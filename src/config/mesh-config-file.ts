@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { yaml } from './util/lazy.js';
-import { ConfigError } from './config.js';
-import { readMeshConfig, type OutboundMode } from './model/policy.js';
+import { yaml } from '../util/lazy.js';
+import { ConfigError } from './config-file.js';
+import { readMeshConfig, type OutboundMode } from '../model/policy.js';
 
 /** Reads a raw MeshConfig YAML file (istioctl's --meshConfigFile format). */
 export function readMeshConfigFile(abs: string, label: string): { mode?: OutboundMode; rootNamespace?: string; label: string } {

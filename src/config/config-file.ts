@@ -6,14 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { fastGlob, yaml } from './util/lazy.js';
-import type { RuleSetting } from './engine.js';
-import { readMeshConfigFile } from './meshconfig.js';
-import type { OutboundMode } from './model/policy.js';
-import { CATALOG_ORDER } from './rules/index.js';
-import type { Rule, RuleOptionDoc } from './rules/types.js';
-import type { Severity } from './types.js';
-import { didYouMean } from './util/suggest.js';
+import { fastGlob, yaml } from '../util/lazy.js';
+import type { RuleSetting } from '../engine.js';
+import { readMeshConfigFile } from './mesh-config-file.js';
+import type { OutboundMode } from '../model/policy.js';
+import { CATALOG_ORDER } from '../rules/index.js';
+import type { Rule, RuleOptionDoc } from '../rules/types.js';
+import type { Severity } from '../types.js';
+import { didYouMean } from '../util/suggest.js';
 
 // The yaml package's node tests, loaded only when a config file is read.
 const isMap = (n: unknown): n is YAMLMap<unknown, unknown> => yaml().isMap(n);

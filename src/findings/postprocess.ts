@@ -2,8 +2,8 @@
 // counts are recomputed from what is left.
 import path from 'node:path';
 import { createBaseline, filterByBaseline, readBaseline, writeBaseline, type Baseline } from './baseline.js';
-import { compareFindings, type LintResult } from './engine.js';
-import { CATALOG_ORDER } from './rules/index.js';
+import { compareFindings, type LintResult } from '../engine.js';
+import { CATALOG_ORDER } from '../rules/index.js';
 import { applySuppressions } from './suppress.js';
 
 export interface PostprocessOptions {
