@@ -22,6 +22,7 @@ import {
   type VirtualServiceInfo,
   type Workload,
 } from './kinds.js';
+import type { DataPlane } from './data-plane.js';
 import { decidingLayer, meshConfigLayers, type MeshLayer, type OutboundMode } from './policy.js';
 import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
 import { addressInRange } from './ip.js';
@@ -33,7 +34,7 @@ export interface IstioVersion {
 }
 
 /** The newest Istio minor release whose semantics the rules know. */
-export const LATEST_ISTIO: IstioVersion = { major: 1, minor: 30 };
+export const LATEST_ISTIO: IstioVersion = { major: 1, minor: 31 };
 
 /** A problem met while reading the input, reported by the yaml-syntax and not-a-manifest rules. */
 export interface LoadNotice {
@@ -58,6 +59,8 @@ export interface PolicyDecision {
   path?: FieldPath;
   /** The Sidecar that scopes the workload's imports, if any. */
   sidecar?: SidecarInfo;
+  /** The data plane of the traffic this decision is for (data-plane.ts); absent for gateways, which are proxies themselves. */
+  dataPlane?: DataPlane;
 }
 
 export type RegistryStatus = 'kubernetes-service' | 'registered' | 'not-imported' | 'not-exported' | 'missing';
