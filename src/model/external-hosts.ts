@@ -6,9 +6,10 @@ import { isEgressGateway, ruleClients, HostIndex } from './egress.js';
 import { gatewayModel, isGatewayWorkload } from './gateways.js';
 import { exportedTo, isValidDnsName, isWildcard } from './hosts.js';
 import { parseIp } from './ip.js';
-import type { ServiceEntryInfo, SidecarInfo, Workload } from './kinds.js';
+import type { ServiceEntryInfo, SidecarInfo } from './kinds.js';
 import { isIpLiteral, type Mesh, type PolicyDecision, type RegistryAnswer } from './mesh.js';
 import { asArray, asString, at, formatPath, isObject } from './resource.js';
+import { namespacePolicy, registryOnlyEnforced, whyModeNotEnforced, workloadPolicy } from './policy.js';
 import { extractUrlHosts } from './urls.js';
 
 export type HostRefKind = 'vs-host' | 'route-destination' | 'mirror' | 'dr-host' | 'gateway-host' | 'sidecar-egress' | 'external-name' | 'workload-url';
@@ -125,21 +126,13 @@ export function isExternalHost(mesh: Mesh, host: string): boolean {
 
 // ---------------------------------------------------------------- references
 
-/** A pod is outside the mesh (no sidecar, so no outbound policy) or is a gateway (ignores the policy). */
-function hasSidecar(w: Workload): boolean {
-  if (w.fromOperator || isGatewayWorkload(w)) return false;
-  const inject = w.annotations['sidecar.istio.io/inject'] ?? w.labels['sidecar.istio.io/inject'];
-  if (inject !== undefined && inject.toLowerCase() === 'false') return false;
-  return w.podSpec.hostNetwork !== true;
-}
-
 function collect(mesh: Mesh): HostReference[] {
   const refs: HostReference[] = [];
   const nsConsumer = (namespace: string, labels?: Record<string, string>): HostConsumer => ({
     namespace,
     labels,
     ignoresSidecar: false,
-    policy: mesh.effectivePolicy(namespace, labels),
+    policy: namespacePolicy(mesh, namespace, labels),
   });
   const gatewayConsumer = (namespace: string, labels?: Record<string, string>): HostConsumer => ({
     namespace,
@@ -221,9 +214,13 @@ function workloadUrlRefs(mesh: Mesh): HostReference[] {
     }
   };
   for (const w of mesh.workloads) {
-    if (!hasSidecar(w)) continue;
+    // Gateways are proxies themselves (their own hosts are collected from their Gateways); pods
+    // outside the mesh call whatever they like, with no proxy to know the registry.
+    if (isGatewayWorkload(w)) continue;
+    const policy = workloadPolicy(mesh, w);
+    if (policy.dataPlane?.kind === 'none') continue;
     const ref = w.resource.ref;
-    const consumer: HostConsumer = { namespace: w.namespace, labels: w.labels, ignoresSidecar: false, policy: mesh.effectivePolicy(w.namespace, w.labels), who: ref };
+    const consumer: HostConsumer = { namespace: w.namespace, labels: w.labels, ignoresSidecar: false, policy, who: ref };
     const configMap = (name: unknown) => (typeof name === 'string' ? mesh.get('ConfigMap', w.namespace, name) : undefined);
     const addConfigMapKeys = (cm: Resource | undefined, keys?: string[]) => {
       const data = cm && isObject(cm.raw.data) ? cm.raw.data : undefined;
@@ -323,7 +320,7 @@ export function registryProblems(mesh: Mesh): RegistryProblem[] {
       const a = answerFor(mesh, seHosts, ref, consumer);
       if (!a) continue;
       const p: RegistryProblem = { ref, consumer, ...a };
-      if (!chosen || (chosen.consumer.policy.mode !== 'REGISTRY_ONLY' && consumer.policy.mode === 'REGISTRY_ONLY')) chosen = p;
+      if (!chosen || (!registryOnlyEnforced(chosen.consumer.policy) && registryOnlyEnforced(consumer.policy))) chosen = p;
     }
     if (chosen) out.push(chosen);
   }
@@ -332,12 +329,22 @@ export function registryProblems(mesh: Mesh): RegistryProblem[] {
 }
 
 /**
- * Severity of a registry problem (catalog): error where the consumer runs REGISTRY_ONLY; under
- * ALLOW_ANY a warning for configuration, nothing for a workload URL (the call passes through).
+ * Severity of a registry problem (catalog): error where a sidecar applies REGISTRY_ONLY to the
+ * consumer; otherwise (ALLOW_ANY, or ambient pods, whose ztunnel applies no outbound mode) a warning
+ * for configuration, nothing for a workload URL (the call passes through).
  */
 export function registrySeverity(p: RegistryProblem): 'error' | 'warning' | undefined {
-  if (p.consumer.policy.mode === 'REGISTRY_ONLY') return 'error';
+  if (registryOnlyEnforced(p.consumer.policy)) return 'error';
   return p.ref.origin === 'config' ? 'warning' : undefined;
+}
+
+/**
+ * For a consumer whose traffic no proxy applies the outbound mode to (ambient pods): why REGISTRY_ONLY
+ * does not block an unknown host for it, for messages; undefined where a sidecar applies the mode.
+ */
+export function registryOnlyNotApplied(policy: PolicyDecision): string | undefined {
+  const notEnforced = whyModeNotEnforced(policy);
+  return notEnforced && `and REGISTRY_ONLY does not block it: ${notEnforced} (mode ${policy.mode}, set by ${policy.setBy})`;
 }
 
 /** The problems of one status that get a finding, each with its severity (registrySeverity). */

@@ -7,6 +7,9 @@
 // input, applied last, wins. Mesh.meshPolicy and mesh-config-conflict both decide with decidingLayer.
 import { parseEmbeddedYaml } from '../load/parse.js';
 import type { FieldPath, Resource } from '../types.js';
+import { dataPlaneOf, namespaceDataPlane } from './data-plane.js';
+import type { Workload } from './kinds.js';
+import type { Mesh, PolicyDecision } from './mesh.js';
 import { asString, at, isObject } from './resource.js';
 
 export type OutboundMode = 'ALLOW_ANY' | 'REGISTRY_ONLY' | 'ALLOW_ANY_DYNAMIC_DNS';
@@ -137,4 +140,49 @@ export function decidingLayer<L extends Pick<MeshLayer, 'rank' | 'order'>>(layer
   let best: L | undefined;
   for (const l of layers) if (!best || l.rank > best.rank || (l.rank === best.rank && l.order > best.order)) best = l;
   return best;
+}
+
+// ---------------------------------------------------------------- the policy a data plane applies
+
+/**
+ * The outbound policy of a workload's traffic, with its data plane. Sidecar pods: the Sidecar
+ * resource or the mesh config (Mesh.effectivePolicy). Ambient pods: ztunnel does not apply
+ * `outboundTrafficPolicy` (istio.io docs/ambient/usage/egress-gateway: egress is controlled by a
+ * waypoint and AuthorizationPolicy; Sidecar resources do not apply to ambient pods, istioctl IST0167
+ * IneffectiveSidecar), so the mesh-wide mode is kept for messages only. Pods outside the mesh: no
+ * proxy at all.
+ */
+export function workloadPolicy(mesh: Mesh, w: Workload): PolicyDecision {
+  const dataPlane = dataPlaneOf(mesh, w);
+  if (dataPlane.kind === 'sidecar') return { ...mesh.effectivePolicy(w.namespace, w.labels), dataPlane };
+  return { ...mesh.meshPolicy(mesh.revisionOf(w.namespace, w.labels)), dataPlane };
+}
+
+/** The outbound policy of "the proxies of a namespace" (configuration references), with the namespace's data plane. */
+export function namespacePolicy(mesh: Mesh, namespace: string, labels?: Record<string, string>): PolicyDecision {
+  const dataPlane = namespaceDataPlane(mesh, namespace);
+  if (dataPlane.kind === 'sidecar') return { ...mesh.effectivePolicy(namespace, labels), dataPlane };
+  return { ...mesh.meshPolicy(mesh.revisionOf(namespace, labels)), dataPlane };
+}
+
+/**
+ * Whether a proxy on the traffic's path applies the decision's mode: a sidecar (or a gateway, which
+ * carries no data plane) does; ztunnel and pods outside the mesh do not.
+ */
+export function modeEnforced(policy: PolicyDecision): boolean {
+  return policy.dataPlane === undefined || policy.dataPlane.kind === 'sidecar';
+}
+
+/** REGISTRY_ONLY, applied by a proxy on the path: unknown hosts fail. */
+export function registryOnlyEnforced(policy: PolicyDecision): boolean {
+  return policy.mode === 'REGISTRY_ONLY' && modeEnforced(policy);
+}
+
+/** Why the mesh's mode does not apply, for messages ("ztunnel does not apply outboundTrafficPolicy"). */
+export function whyModeNotEnforced(policy: PolicyDecision): string | undefined {
+  const dp = policy.dataPlane;
+  if (!dp || dp.kind === 'sidecar') return undefined;
+  return dp.kind === 'ambient'
+    ? `its pods run in ambient mode (${dp.reason}) and ztunnel does not apply outboundTrafficPolicy`
+    : `its pods are outside the mesh (${dp.reason}), so no proxy applies outboundTrafficPolicy`;
 }

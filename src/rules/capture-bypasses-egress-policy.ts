@@ -1,5 +1,7 @@
 import type { Rule } from './types.js';
-import { AddressSet, CAPTURE_ANNOTATION_KEYS, CAPTURE_ANNOTATIONS, DEFAULT_INTERNAL_RANGES, captureEscapes, checkCaptureAnnotation, injectionDisabled, type CaptureAnnotation, type ParsedCapture } from '../model/capture.js';
+import { AddressSet, CAPTURE_ANNOTATION_KEYS, CAPTURE_ANNOTATIONS, DEFAULT_INTERNAL_RANGES, captureEscapes, checkCaptureAnnotation, type CaptureAnnotation, type ParsedCapture } from '../model/capture.js';
+import { dataPlaneOf } from '../model/data-plane.js';
+import { workloadPolicy } from '../model/policy.js';
 import { at } from '../model/resource.js';
 
 const FIX: Record<CaptureAnnotation, string> = {
@@ -28,7 +30,8 @@ export const rule: Rule = {
   check({ mesh, report, options }) {
     const internal = AddressSet.parse(Array.isArray(options.internalRanges) ? options.internalRanges.filter((x): x is string => typeof x === 'string') : DEFAULT_INTERNAL_RANGES);
     for (const w of mesh.workloads) {
-      if (w.fromOperator || injectionDisabled(w)) continue;
+      // Only sidecar pods have the iptables rules these annotations shape (ambient pods are redirected to ztunnel by istio-cni).
+      if (w.fromOperator || dataPlaneOf(mesh, w).kind !== 'sidecar') continue;
       const values: Partial<Record<CaptureAnnotation, ParsedCapture>> = {};
       for (const key of CAPTURE_ANNOTATION_KEYS) {
         const raw = at(w.resource.raw, ...w.templatePath, 'metadata', 'annotations', CAPTURE_ANNOTATIONS[key]);
@@ -38,7 +41,7 @@ export const rule: Rule = {
       }
       const escapes = captureEscapes(values, internal);
       if (escapes.length === 0) continue;
-      const policy = mesh.effectivePolicy(w.namespace, w.labels);
+      const policy = workloadPolicy(mesh, w);
       const registryOnly = policy.mode === 'REGISTRY_ONLY';
       const consequence = registryOnly
         ? `REGISTRY_ONLY (set by ${policy.setBy}) does not apply to it, nor do egress gateways`

@@ -1,5 +1,6 @@
 import type { Rule } from './types.js';
-import { CAPTURE_ANNOTATION_KEYS, CAPTURE_ANNOTATIONS, checkCaptureAnnotation, injectionDisabled } from '../model/capture.js';
+import { CAPTURE_ANNOTATION_KEYS, CAPTURE_ANNOTATIONS, checkCaptureAnnotation } from '../model/capture.js';
+import { dataPlaneOf } from '../model/data-plane.js';
 import { at } from '../model/resource.js';
 
 // Semantics §7: the injector validates the IP-range and excluded-port annotations and rejects the
@@ -11,7 +12,8 @@ export const rule: Rule = {
   docs: 'docs/rules/invalid-capture-annotation.md',
   check({ mesh, report }) {
     for (const w of mesh.workloads) {
-      if (w.fromOperator || injectionDisabled(w)) continue;
+      // The injector validates them when it injects a sidecar; other pods never read them.
+      if (w.fromOperator || dataPlaneOf(mesh, w).kind !== 'sidecar') continue;
       for (const key of CAPTURE_ANNOTATION_KEYS) {
         const name = CAPTURE_ANNOTATIONS[key];
         const path = [...w.templatePath, 'metadata', 'annotations', name];

@@ -1,5 +1,6 @@
 import { isIpLiteral } from '../model/mesh.js';
-import { describeReference, registryFindings, type HostRefKind } from '../model/external-hosts.js';
+import { describeReference, registryFindings, registryOnlyNotApplied, type HostRefKind } from '../model/external-hosts.js';
+import { registryOnlyEnforced } from '../model/policy.js';
 import type { Rule } from './types.js';
 
 /** What an unknown host does to each kind of reference while unknown hosts are let through (§1.2, §2). */
@@ -27,9 +28,9 @@ export const rule: Rule = {
       const fix = isIpLiteral(host) ? `Add a ServiceEntry whose addresses include ${host}.` : `Add a ServiceEntry for ${host}.`;
       const policy = p.consumer.policy;
       const message =
-        policy.mode === 'REGISTRY_ONLY'
+        registryOnlyEnforced(policy)
           ? `Host "${host}" (${describeReference(p)}) has no ServiceEntry; under REGISTRY_ONLY (set by ${policy.setBy}) its calls fail with 502 (HTTP) or a reset (TLS/TCP). ${fix}`
-          : `Host "${host}" (${describeReference(p)}) has no ServiceEntry: ${ALLOW_ANY_EFFECT[p.ref.kind]}, and under REGISTRY_ONLY its calls would fail (mode now ${policy.mode}, set by ${policy.setBy}). ${fix}`;
+          : `Host "${host}" (${describeReference(p)}) has no ServiceEntry: ${ALLOW_ANY_EFFECT[p.ref.kind]}, ${registryOnlyNotApplied(policy) ?? `and under REGISTRY_ONLY its calls would fail (mode now ${policy.mode}, set by ${policy.setBy})`}. ${fix}`;
       report({ resource: p.ref.resource, path: p.ref.path, message, severity });
     }
   },

@@ -1,4 +1,5 @@
-import { describeEntries, describeReference, registryFindings, type RegistryProblem } from '../model/external-hosts.js';
+import { describeEntries, describeReference, registryFindings, registryOnlyNotApplied, type RegistryProblem } from '../model/external-hosts.js';
+import { registryOnlyEnforced } from '../model/policy.js';
 import type { Rule } from './types.js';
 
 function whyHidden(p: RegistryProblem): { why: string; fix: string } {
@@ -40,9 +41,9 @@ export const rule: Rule = {
       const { why, fix } = whyHidden(p);
       const policy = p.consumer.policy;
       const effect =
-        policy.mode === 'REGISTRY_ONLY'
+        registryOnlyEnforced(policy)
           ? `under REGISTRY_ONLY (set by ${policy.setBy}) its calls from ${p.consumer.namespace} fail with 502 (HTTP) or a reset (TLS/TCP)`
-          : `proxies in ${p.consumer.namespace} treat it as an unknown host (no Istio routing or policy), and REGISTRY_ONLY would block it (mode now ${policy.mode}, set by ${policy.setBy})`;
+          : `proxies in ${p.consumer.namespace} treat it as an unknown host (no Istio routing or policy), ${registryOnlyNotApplied(policy) ?? `and REGISTRY_ONLY would block it (mode now ${policy.mode}, set by ${policy.setBy})`}`;
       report({ resource: p.ref.resource, path: p.ref.path, message: `Host "${p.ref.host}" (${describeReference(p)}) ${why}; ${effect}. ${fix}`, severity });
     }
   },
