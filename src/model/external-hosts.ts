@@ -197,8 +197,19 @@ function collect(mesh: Mesh): HostReference[] {
   return refs;
 }
 
-/** URLs in env values, args and command of every container, and in the ConfigMap values pods load. */
-function workloadUrlRefs(mesh: Mesh): HostReference[] {
+const workloadRefsCache = new WeakMap<Mesh, HostReference[]>();
+
+/**
+ * URLs in env values, args and command of every container of a workload in the mesh (sidecar or
+ * ambient), and in the ConfigMap values pods load; built once per Mesh.
+ */
+export function workloadUrlRefs(mesh: Mesh): HostReference[] {
+  let refs = workloadRefsCache.get(mesh);
+  if (!refs) workloadRefsCache.set(mesh, (refs = collectWorkloadUrlRefs(mesh)));
+  return refs;
+}
+
+function collectWorkloadUrlRefs(mesh: Mesh): HostReference[] {
   const byKey = new Map<string, HostReference>();
   const add = (resource: Resource, path: FieldPath, text: unknown, what: string, consumer: HostConsumer) => {
     if (typeof text !== 'string') return;
@@ -221,25 +232,28 @@ function workloadUrlRefs(mesh: Mesh): HostReference[] {
     if (policy.dataPlane?.kind === 'none') continue;
     const ref = w.resource.ref;
     const consumer: HostConsumer = { namespace: w.namespace, labels: w.labels, ignoresSidecar: false, policy, who: ref };
+    // A container running as the proxy's UID or GID is not captured: no outbound mode applies to its calls.
+    const uncaptured = new Map((policy.dataPlane?.uncaptured ?? []).map((u) => [u.container, { ...consumer, policy: { ...policy, uncaptured: u } }]));
     const configMap = (name: unknown) => (typeof name === 'string' ? mesh.get('ConfigMap', w.namespace, name) : undefined);
-    const addConfigMapKeys = (cm: Resource | undefined, keys?: string[]) => {
+    const addConfigMapKeys = (cm: Resource | undefined, keys?: string[], by = consumer) => {
       const data = cm && isObject(cm.raw.data) ? cm.raw.data : undefined;
       if (!cm || !data) return;
-      for (const key of keys ?? Object.keys(data)) add(cm, ['data', key], data[key], `key ${key} of ${cm.ref}`, consumer);
+      for (const key of keys ?? Object.keys(data)) add(cm, ['data', key], data[key], `key ${key} of ${cm.ref}`, by);
     };
     for (const c of w.containers) {
       const cv = c.value;
+      const consumerOfContainer = uncaptured.get(c) ?? consumer;
       const inContainer = c.name ? ` of container ${c.name} in ${ref}` : ` of ${ref}`;
       asArray(cv.env).forEach((e, i) => {
         if (!isObject(e)) return;
         const name = asString(e.name) ?? `[${i}]`;
-        add(w.resource, [...c.path, 'env', i, 'value'], e.value, `env ${name} of ${ref}`, consumer);
+        add(w.resource, [...c.path, 'env', i, 'value'], e.value, `env ${name} of ${ref}`, consumerOfContainer);
         const cmRef = at(e, 'valueFrom', 'configMapKeyRef');
-        if (isObject(cmRef) && typeof cmRef.key === 'string') addConfigMapKeys(configMap(cmRef.name), [cmRef.key]);
+        if (isObject(cmRef) && typeof cmRef.key === 'string') addConfigMapKeys(configMap(cmRef.name), [cmRef.key], consumerOfContainer);
       });
-      asArray(cv.envFrom).forEach((e) => addConfigMapKeys(configMap(at(e, 'configMapRef', 'name'))));
+      asArray(cv.envFrom).forEach((e) => addConfigMapKeys(configMap(at(e, 'configMapRef', 'name')), undefined, consumerOfContainer));
       for (const field of ['command', 'args'] as const) {
-        asArray(cv[field]).forEach((a, i) => add(w.resource, [...c.path, field, i], a, `${field}[${i}]${inContainer}`, consumer));
+        asArray(cv[field]).forEach((a, i) => add(w.resource, [...c.path, field, i], a, `${field}[${i}]${inContainer}`, consumerOfContainer));
       }
     }
     for (const v of asArray(w.podSpec.volumes)) {

@@ -22,7 +22,7 @@ import {
   type VirtualServiceInfo,
   type Workload,
 } from './kinds.js';
-import type { DataPlane } from './data-plane.js';
+import type { DataPlane, UncapturedContainer } from './data-plane.js';
 import { decidingLayer, meshConfigLayers, type MeshLayer, type OutboundMode } from './policy.js';
 import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
 import { addressInRange } from './ip.js';
@@ -61,6 +61,8 @@ export interface PolicyDecision {
   sidecar?: SidecarInfo;
   /** The data plane of the traffic this decision is for (data-plane.ts); absent for gateways, which are proxies themselves. */
   dataPlane?: DataPlane;
+  /** Set when the traffic comes from a container the sidecar does not capture (it runs as the proxy's UID or GID). */
+  uncaptured?: UncapturedContainer;
 }
 
 export type RegistryStatus = 'kubernetes-service' | 'registered' | 'not-imported' | 'not-exported' | 'missing';

@@ -7,7 +7,7 @@
 // input, applied last, wins. Mesh.meshPolicy and mesh-config-conflict both decide with decidingLayer.
 import { parseEmbeddedYaml } from '../load/parse.js';
 import type { FieldPath, Resource } from '../types.js';
-import { dataPlaneOf, namespaceDataPlane } from './data-plane.js';
+import { dataPlaneOf, namespaceDataPlane, PROXY_UID } from './data-plane.js';
 import type { Workload } from './kinds.js';
 import type { Mesh, PolicyDecision } from './mesh.js';
 import { asString, at, isObject } from './resource.js';
@@ -170,7 +170,7 @@ export function namespacePolicy(mesh: Mesh, namespace: string, labels?: Record<s
  * carries no data plane) does; ztunnel and pods outside the mesh do not.
  */
 export function modeEnforced(policy: PolicyDecision): boolean {
-  return policy.dataPlane === undefined || policy.dataPlane.kind === 'sidecar';
+  return !policy.uncaptured && (policy.dataPlane === undefined || policy.dataPlane.kind === 'sidecar');
 }
 
 /** REGISTRY_ONLY, applied by a proxy on the path: unknown hosts fail. */
@@ -181,6 +181,10 @@ export function registryOnlyEnforced(policy: PolicyDecision): boolean {
 /** Why the mesh's mode does not apply, for messages ("ztunnel does not apply outboundTrafficPolicy"). */
 export function whyModeNotEnforced(policy: PolicyDecision): string | undefined {
   const dp = policy.dataPlane;
+  if (policy.uncaptured) {
+    const u = policy.uncaptured;
+    return `container ${u.container.name || '<unnamed>'} runs with ${u.field} ${PROXY_UID}, the sidecar proxy's own, so iptables never hands its connections to the sidecar`;
+  }
   if (!dp || dp.kind === 'sidecar') return undefined;
   return dp.kind === 'ambient'
     ? `its pods run in ambient mode (${dp.reason}) and ztunnel does not apply outboundTrafficPolicy`

@@ -36,6 +36,7 @@ export const CATALOG_ORDER = [
   'service-entry-protocol-conflict',
   'capture-bypasses-egress-policy',
   'invalid-capture-annotation',
+  'proxy-uid-bypasses-capture',
 ] as const;
 
 let cache: Promise<Rule[]> | undefined;
