@@ -37,6 +37,11 @@ export const CATALOG_ORDER = [
   'capture-bypasses-egress-policy',
   'invalid-capture-annotation',
   'proxy-uid-bypasses-capture',
+  'use-waypoint-not-found',
+  'waypoint-binding-refused',
+  'waypoint-traffic-type-mismatch',
+  'wildcard-service-entry-without-waypoint',
+  'ambient-egress-unrestricted',
 ] as const;
 
 let cache: Promise<Rule[]> | undefined;
