@@ -207,7 +207,10 @@ export interface GatewayBoundRule {
   hostPath: FieldPath;
 }
 
-/** A rule that applies to sidecars (`mesh`), with its route destinations, under one VS host. */
+/**
+ * A rule that applies to sidecars (`mesh`), with its route destinations, under the host its requests
+ * carry to the next hop: the VS host, or the rule's authority rewrite (RouteRule.authority).
+ */
 export interface MeshBoundRule {
   vs: VirtualServiceInfo;
   rule: RouteRule;
@@ -220,6 +223,12 @@ export interface RouteIndex {
   meshRules: HostIndex<MeshBoundRule>;
   /** Route (non-mirror) destinations of a rule. */
   destinationsOf(vs: VirtualServiceInfo, rule: RouteRule): RouteDestination[];
+}
+
+/** The hosts a rule's requests carry to its destinations: the authority rewrite, else the VS hosts. */
+export function hostsSentOnward(vs: VirtualServiceInfo, rule: RouteRule): string[] {
+  if (rule.authority) return [rule.authority.host];
+  return vs.hosts.map((h) => h.host).filter((h) => h);
 }
 
 const routeIndexes = new WeakMap<Mesh, RouteIndex>();
@@ -245,13 +254,47 @@ export function routeIndex(mesh: Mesh): RouteIndex {
       for (const h of vs.hosts) {
         if (!h.host) continue;
         for (const ref of rule.gateways) {
-          if (ref.mesh) meshRules.add(h.host, { vs, rule, destinations, host: h.host });
-          else gatewayRules.add(h.host, { vs, rule, ref, gateway: mesh.gateway(ref.namespace, ref.name), host: h.host, hostPath: h.path });
+          if (!ref.mesh) gatewayRules.add(h.host, { vs, rule, ref, gateway: mesh.gateway(ref.namespace, ref.name), host: h.host, hostPath: h.path });
         }
       }
+      if (rule.gateways.some((g) => g.mesh)) for (const host of hostsSentOnward(vs, rule)) meshRules.add(host, { vs, rule, destinations, host });
     }
   }
   idx = { gatewayRules, meshRules, destinationsOf };
   routeIndexes.set(mesh, idx);
   return idx;
+}
+
+// ---------------------------------------------------------------- where sidecars send a Service's host
+
+const routedAwayByMesh = new WeakMap<Mesh, Map<string, VirtualServiceInfo | undefined>>();
+
+/**
+ * A VirtualService that makes sidecars send every request for `fqdn` to other hosts: bound to
+ * `mesh`, `fqdn` among its hosts as written (not through a wildcard), with at least one route, none
+ * of whose route destinations is `fqdn` itself. The sidecar builds the virtual host for the name
+ * from the VirtualService's routes instead of the Service's own cluster (route.go
+ * BuildSidecarVirtualHostWrapper: a Service with a VirtualService gets no default route), so the
+ * Service's backends are never used by meshed clients.
+ */
+export function virtualServiceRoutingAway(mesh: Mesh, fqdn: string): VirtualServiceInfo | undefined {
+  let byHost = routedAwayByMesh.get(mesh);
+  if (!byHost) {
+    byHost = new Map();
+    const idx = routeIndex(mesh);
+    for (const vs of mesh.virtualServices) {
+      const meshRules = vs.rules.filter((r) => r.gateways.some((g) => g.mesh));
+      const dests = meshRules.flatMap((r) => idx.destinationsOf(vs, r));
+      if (dests.length === 0) continue;
+      for (const h of vs.hosts) {
+        if (!h.host || isWildcard(h.host)) continue;
+        const away = dests.every((d) => d.host !== h.host);
+        // Two VirtualServices for one host merge (§6); one that routes to the host itself wins the doubt.
+        if (!away) byHost.set(h.host, undefined);
+        else if (!byHost.has(h.host)) byHost.set(h.host, vs);
+      }
+    }
+    routedAwayByMesh.set(mesh, byHost);
+  }
+  return byHost.get(fqdn.toLowerCase());
 }

@@ -301,6 +301,14 @@ export interface RouteRule {
   /** Each match with its own fields of interest. */
   matches: { path: FieldPath; port?: number; sniHosts?: { host: string; path: FieldPath }[]; gateways?: { ref: GatewayRef; path: FieldPath }[] }[];
   gateways: GatewayRef[];
+  /**
+   * The Host (HTTP/1.1) or :authority (HTTP/2) an HTTP rule sends to the next hop instead of the
+   * one matched: `rewrite.authority`, or a `headers.request.set` of `host`/`:authority` (Istio's
+   * translateRoute, pilot/pkg/networking/core/route/route.go, turns either into Envoy's
+   * HostRewriteLiteral; validation.go validateAuthorityRewrite allows only one of them). An egress
+   * gateway behind this rule routes by the rewritten host.
+   */
+  authority?: { host: string; path: FieldPath };
 }
 
 export interface VirtualServiceInfo {
@@ -313,6 +321,18 @@ export interface VirtualServiceInfo {
   exportTo?: string[];
   rules: RouteRule[];
   destinations: RouteDestination[];
+}
+
+function authorityRewriteOf(rule: JsonObject, rulePath: FieldPath): RouteRule['authority'] {
+  const rewrite = asString(at(rule, 'rewrite', 'authority'));
+  if (rewrite) return { host: rewrite.toLowerCase(), path: [...rulePath, 'rewrite', 'authority'] };
+  const set = at(rule, 'headers', 'request', 'set');
+  if (!isObject(set)) return undefined;
+  for (const [k, v] of Object.entries(set)) {
+    const name = k.toLowerCase();
+    if ((name === 'host' || name === ':authority') && typeof v === 'string' && v) return { host: v.toLowerCase(), path: [...rulePath, 'headers', 'request', 'set', k] };
+  }
+  return undefined;
 }
 
 export function virtualServiceInfo(r: Resource): VirtualServiceInfo {
@@ -353,6 +373,7 @@ export function virtualServiceInfo(r: Resource): VirtualServiceInfo {
       // A rule applies to the union of its matches' gateways; a match without gateways uses the VS's.
       const ruleGateways = ruleGatewaysOf(matches, gateways.map((g) => g.ref));
       const rr: RouteRule = { kind, index, path: rulePath, matches, gateways: ruleGateways };
+      if (kind === 'http') rr.authority = authorityRewriteOf(rule, rulePath);
       vs.rules.push(rr);
       const addDest = (d: unknown, path: FieldPath, mirror: boolean) => {
         if (!isObject(d)) return;

@@ -1,7 +1,7 @@
 // The two-hop egress pattern (semantics §5 "Egress gateway", §6 "Routing to the egress gateway"):
 // a `mesh` rule sends host H to the egress gateway Service, and a rule bound to a Gateway running on
 // those gateway pods forwards H to the external host. Either half alone breaks egress.
-import { egressGatewayService, gatewaySelectsService, isEgressGateway, routeIndex, serviceTarget, type ServiceTarget } from '../model/egress.js';
+import { egressGatewayService, gatewaySelectsService, hostsSentOnward, isEgressGateway, routeIndex, serviceTarget, type ServiceTarget } from '../model/egress.js';
 import type { GatewayInfo } from '../model/kinds.js';
 import type { Mesh } from '../model/mesh.js';
 import type { Rule } from './types.js';
@@ -55,9 +55,9 @@ export const rule: Rule = {
           for (const d of dests) {
             const target = egressGatewayService(mesh, d.host);
             if (!target) continue;
-            const missing = vs.hosts
-              .map((h) => h.host)
-              .filter((h) => h && h !== d.host)
+            // The gateway routes by the Host it receives: an authority rewrite replaces the VS hosts.
+            const missing = hostsSentOnward(vs, r)
+              .filter((h) => h !== d.host)
               .filter((h) => !forwardedAt(h, target));
             if (missing.length === 0) continue;
             report({
