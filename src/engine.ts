@@ -19,7 +19,7 @@ export interface LintOptions {
   cwd: string;
   namespace: string;
   istioVersion: IstioVersion;
-  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string };
+  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown };
   rules?: Record<string, RuleSetting>;
   ignorePaths?: string[];
   /** Directories loaded into the model whose findings are not reported (pre-commit: the whole tree). */

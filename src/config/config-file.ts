@@ -51,7 +51,7 @@ export interface ResolvedConfig {
   ignorePaths?: string[];
   namespace?: string;
   istioVersion?: string;
-  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string };
+  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown };
   /** Absolute directories. */
   context?: string[];
   failOn?: Severity | 'never';

@@ -4,7 +4,7 @@ import { ConfigError } from './config-file.js';
 import { readMeshConfig, type OutboundMode } from '../model/policy.js';
 
 /** Reads a raw MeshConfig YAML file (istioctl's --meshConfigFile format). */
-export function readMeshConfigFile(abs: string, label: string): { mode?: OutboundMode; rootNamespace?: string; label: string } {
+export function readMeshConfigFile(abs: string, label: string): { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown } {
   let text: string;
   try {
     text = readFileSync(abs, 'utf8');
@@ -25,5 +25,6 @@ export function readMeshConfigFile(abs: string, label: string): { mode?: Outboun
   const mode = r.mode;
   const raw = (mc as { outboundTrafficPolicy?: { mode?: unknown } } | undefined)?.outboundTrafficPolicy?.mode;
   if (raw !== undefined && !mode) throw new ConfigError(`${label}: outboundTrafficPolicy.mode "${String(raw)}" is not ALLOW_ANY, REGISTRY_ONLY or ALLOW_ANY_DYNAMIC_DNS`);
-  return { mode, rootNamespace: r.rootNamespace, label };
+  // The whole MeshConfig too: other fields (defaultServiceExportTo, defaultConfig) are read from it.
+  return { mode, rootNamespace: r.rootNamespace, label, config: mc };
 }

@@ -48,7 +48,7 @@ export interface MeshOptions {
   defaultNamespace: string;
   istioVersion: IstioVersion;
   /** From --mesh-config / the config file's meshConfig: wins over sources in the input. */
-  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string };
+  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown };
 }
 
 export interface PolicyDecision {

@@ -58,10 +58,10 @@ export function readMeshConfig(mc: unknown): { mode?: OutboundMode; rootNamespac
  * The mesh-config layers: the CLI one (when given), then the ConfigMaps' and the IstioOperators'
  * in input order. `configMaps` and `operators` are the input's resources of those kinds.
  */
-export function meshConfigLayers(configMaps: Iterable<Resource>, operators: Iterable<Resource>, cli?: { mode?: OutboundMode; rootNamespace?: string; label: string }): MeshLayer[] {
+export function meshConfigLayers(configMaps: Iterable<Resource>, operators: Iterable<Resource>, cli?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown }): MeshLayer[] {
   const out: MeshLayer[] = [];
-  if (cli && (cli.mode || cli.rootNamespace)) {
-    out.push({ label: cli.label, rank: 4, mode: cli.mode, rootNamespace: cli.rootNamespace, embedded: false, order: -1 });
+  if (cli && (cli.mode || cli.rootNamespace || isObject(cli.config))) {
+    out.push({ label: cli.label, rank: 4, mode: cli.mode, rootNamespace: cli.rootNamespace, config: isObject(cli.config) ? cli.config : undefined, embedded: false, order: -1 });
   }
   let order = 0;
   for (const r of configMaps) {

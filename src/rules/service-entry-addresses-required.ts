@@ -1,11 +1,13 @@
 import type { Rule } from './types.js';
 import { ExportScopeIndex } from '../model/hosts.js';
 import { serviceEntryPorts, sameObject, type SePort } from '../model/service-entry-ports.js';
+import { sidecarsUseAllocatedAddress } from '../model/address-allocation.js';
 
 // Semantics §4: a TCP (or opaque, or auto-detected) port without `addresses` becomes a listener on
 // 0.0.0.0:<port>. With resolution NONE it takes every connection on that port (IP auto-allocation
 // never applies to NONE). With DNS/STATIC it is the collision of the DNS-proxy blog: several such
-// entries on one port share a single listener and all traffic goes to one of them.
+// entries on one port share a single listener and all traffic goes to one of them, unless sidecars
+// listen on an auto-allocated virtual IP for the entry instead (address-allocation.ts).
 export const rule: Rule = {
   id: 'service-entry-addresses-required',
   severity: 'warning',
@@ -15,7 +17,14 @@ export const rule: Rule = {
   securitySeverity: 5.0,
   check({ mesh, report }) {
     const idx = serviceEntryPorts(mesh);
-    for (const [number, ports] of [...idx.portWideByNumber].sort((a, b) => a[0] - b[0])) {
+    const allocated = new Map<SePort['se'], boolean>();
+    const hasVirtualIp = (se: SePort['se']) => {
+      let v = allocated.get(se);
+      if (v === undefined) allocated.set(se, (v = sidecarsUseAllocatedAddress(mesh, se) !== undefined));
+      return v;
+    };
+    for (const [number, all] of [...idx.portWideByNumber].sort((a, b) => a[0] - b[0])) {
+      const ports = all.filter((p) => !hasVirtualIp(p.se));
       const byScope = new ExportScopeIndex<SePort>();
       for (const p of ports) byScope.add(p.scope, p);
       for (const p of ports) {
@@ -40,7 +49,7 @@ export const rule: Rule = {
         report({
           resource: se.resource,
           path: p.path,
-          message: `${se.resource.ref} port ${number} (${proto}, resolution ${se.resolution}) has no addresses, and neither has ${names.join(', ')} on the same port: their hosts share the one listener 0.0.0.0:${number}, so connections meant for one go to another; add spec.addresses (or enable DNS auto-allocation).`,
+          message: `${se.resource.ref} port ${number} (${proto}, resolution ${se.resolution}) has no addresses, and neither has ${names.join(', ')} on the same port: their hosts share the one listener 0.0.0.0:${number}, so connections meant for one go to another; add spec.addresses, or let sidecars use allocated addresses (ISTIO_META_DNS_CAPTURE: "true" in the mesh's defaultConfig.proxyMetadata, with Istio 1.25's address allocation or ISTIO_META_DNS_AUTO_ALLOCATE).`,
         });
       }
     }
