@@ -12,6 +12,10 @@ import { readStdinBounded } from '../load/read.js';
 import { loadRules } from '../rules/index.js';
 import type { Severity } from '../types.js';
 import { TOOL } from './version.js';
+import { overwrittenInput, type ReadFile } from './output-guard.js';
+import { OutputError } from './streams.js';
+import { escapeKeepingNewlines } from '../report/escape.js';
+import { InputTooLargeError } from '../load/index.js';
 
 export class UsageError extends Error {}
 
@@ -51,16 +55,23 @@ export interface CliIO {
   isTTY: boolean;
 }
 
-export async function main(io: CliIO): Promise<number> {
+export async function main(raw: CliIO): Promise<number> {
+  // Messages quote paths, config values and rule ids as the user wrote them: no terminal control
+  // character may reach standard error raw (line breaks between messages are kept).
+  const io: CliIO = { ...raw, stderr: (s) => raw.stderr(escapeKeepingNewlines(s)) };
   try {
     return await run(io);
   } catch (e) {
+    if (e instanceof OutputError) {
+      io.stderr(`mesh-egress-lint: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ConfigError && e.located) {
       // `<file>:<line>:<col>: message`, the form editors and CI problem matchers read.
       io.stderr(`${e.message}\n`);
       return 2;
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaselineError || e instanceof InputTooLargeError) {
       io.stderr(`mesh-egress-lint: ${e.message}\n`);
       return 2;
     }
@@ -137,6 +148,23 @@ async function run(io: CliIO): Promise<number> {
   if (result.pathErrors.length > 0) {
     for (const e of result.pathErrors) io.stderr(`mesh-egress-lint: cannot read ${e.path}: ${e.message}\n`);
     return 2;
+  }
+  // Never write over what this run read (checked before the baseline is written, too).
+  const reads: ReadFile[] = [
+    ...result.files.map((f) => ({ path: f.file.path, role: 'a file this run lints' })),
+    ...paths.filter((p) => p !== '-').map((p) => ({ path: path.resolve(io.cwd, p), role: 'an input named on the command line' })),
+    ...(config.file ? [{ path: config.file, role: 'the config file' }] : []),
+    ...(meshConfig?.file ? [{ path: meshConfig.file, role: 'the mesh config file' }] : []),
+  ];
+  if (v.baseline) reads.push({ path: path.resolve(io.cwd, v.baseline), role: 'the --baseline file' });
+  for (const [flag, target] of [['--write-baseline', v['write-baseline']], ['--output', v.output]] as const) {
+    if (!target) continue;
+    // Updating the baseline in place (--baseline B --write-baseline B) is what --write-baseline is for.
+    const role = overwrittenInput(path.resolve(io.cwd, target), flag === '--write-baseline' ? reads.filter((r) => r.role !== 'the --baseline file') : reads);
+    if (role) throw new UsageError(`${flag} ${target} is ${role}; refusing to overwrite it (choose another path)`);
+  }
+  if (v.output && v['write-baseline'] && path.resolve(io.cwd, v.output) === path.resolve(io.cwd, v['write-baseline'])) {
+    throw new UsageError(`--output and --write-baseline name the same file ${v.output}`);
   }
   // With --context (the pre-commit form) the named files may all be under ignorePaths: nothing to report, not an error.
   if (result.summary.files === 0 && context.length === 0) throw new UsageError(`nothing to lint: no .yaml, .yml or .json files in ${paths.join(', ')}`);

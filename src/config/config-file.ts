@@ -3,7 +3,7 @@
 // (`<file>:<line>:<col>: unknown key "ignorePath"; did you mean "ignorePaths"?`).
 // schemas/config.schema.json describes the same shape for editors; test/config.test.ts keeps the two
 // in agreement.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { fastGlob, yaml } from '../util/lazy.js';
@@ -14,6 +14,8 @@ import { CATALOG_ORDER } from '../rules/index.js';
 import type { Rule, RuleOptionDoc } from '../rules/types.js';
 import type { Severity } from '../types.js';
 import { didYouMean } from '../util/suggest.js';
+import { pushAll } from '../util/collections.js';
+import { readSettingsFile } from '../load/read.js';
 
 // The yaml package's node tests, loaded only when a config file is read.
 const isMap = (n: unknown): n is YAMLMap<unknown, unknown> => yaml().isMap(n);
@@ -51,7 +53,7 @@ export interface ResolvedConfig {
   ignorePaths?: string[];
   namespace?: string;
   istioVersion?: string;
-  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown };
+  meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown; file?: string };
   /** Absolute directories. */
   context?: string[];
   failOn?: Severity | 'never';
@@ -77,14 +79,9 @@ export function findConfig(cwd: string): string | undefined {
 export function loadConfig(cwd: string, explicit?: string, rules?: readonly Rule[]): ResolvedConfig {
   const file = explicit ? path.resolve(cwd, explicit) : findConfig(cwd);
   if (!file) return {};
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const reason = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    throw new ConfigError(`cannot read config ${explicit ?? file}: ${reason}`);
-  }
+  const read = readSettingsFile(file);
+  if ('error' in read) throw new ConfigError(`cannot read config ${explicit ?? file}: ${read.error}`);
+  const text = read.text;
   return parseConfig(text, file, cwd, rules);
 }
 
@@ -128,7 +125,7 @@ class ConfigReader {
           out.rules = this.readRules(pair, value);
           break;
         case 'ignorePaths':
-          out.ignorePaths!.push(...this.stringList(pair, value, 'ignorePaths', false).flatMap(({ s }) => this.rebaseGlob(s)));
+          pushAll(out.ignorePaths!, this.ignorePatterns(pair, value).flatMap((s) => this.rebaseGlob(s)));
           break;
         case 'namespace': {
           const ns = this.string(pair, value, 'namespace');
@@ -240,6 +237,22 @@ class ConfigReader {
   }
 
   /**
+   * The ignorePaths list, bounded: the glob matcher expands braces before matching, so
+   * `{1..10000000}` or twenty-four `{a,b}` would take all memory; each entry may expand to at most
+   * MAX_GLOB_EXPANSIONS patterns, and the list may hold at most MAX_IGNORE_PATHS entries.
+   */
+  private ignorePatterns(pair: Pair, value: Node | null): string[] {
+    const list = this.stringList(pair, value, 'ignorePaths', false);
+    if (list.length > MAX_IGNORE_PATHS) this.failAt(list[MAX_IGNORE_PATHS]!.node, `ignorePaths has ${list.length.toLocaleString('en-US')} entries; at most ${MAX_IGNORE_PATHS.toLocaleString('en-US')} are allowed (use wider patterns)`);
+    for (const { s, node } of list) {
+      if (s.length > MAX_GLOB_LENGTH) this.failAt(node, `this ignorePaths entry is ${s.length.toLocaleString('en-US')} characters long; at most ${MAX_GLOB_LENGTH.toLocaleString('en-US')} are allowed`);
+      const n = braceExpansions(s);
+      if (n > MAX_GLOB_EXPANSIONS) this.failAt(node, `ignorePaths entry "${s.length > 60 ? `${s.slice(0, 57)}...` : s}" expands to ${n >= 1e12 ? 'over 10^12' : n.toLocaleString('en-US')} patterns (braces); at most ${MAX_GLOB_EXPANSIONS.toLocaleString('en-US')} are allowed`);
+    }
+    return list.map(({ s }) => s);
+  }
+
+  /**
    * ignorePaths are written relative to the config file's folder; the loader matches them against
    * paths relative to the working directory, so prefix them with the way from one to the other.
    * A pattern also ignores everything under it when it names a directory (`vendor`, `vendor/`).
@@ -308,6 +321,56 @@ class ConfigReader {
     const { line, col } = this.lc.linePos(offset);
     throw new ConfigError(`${this.where}:${line}:${col}: ${message}`, true);
   }
+}
+
+export const MAX_IGNORE_PATHS = 10_000;
+export const MAX_GLOB_LENGTH = 4096;
+export const MAX_GLOB_EXPANSIONS = 1000;
+
+/**
+ * How many patterns brace expansion makes of `glob` (`{a,b}` two, `{1..10}` ten, groups multiply),
+ * capped at 10^12. Computed without expanding anything.
+ */
+export function braceExpansions(glob: string): number {
+  const CAP = 1e12;
+  let i = 0;
+  // The product of the groups up to the next `,` or `}` (or the end).
+  const sequence = (): number => {
+    let product = 1;
+    while (i < glob.length && glob[i] !== ',' && glob[i] !== '}') {
+      if (glob[i] === '\\') i += 2;
+      else if (glob[i] === '{') {
+        i++;
+        product = Math.min(CAP, product * group());
+      } else i++;
+    }
+    return product;
+  };
+  // After `{`: a range `a..b[..step]`, or alternatives separated by `,` up to `}`.
+  const group = (): number => {
+    const range = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])(?:\.\.(-?\d+))?\}/.exec(glob.slice(i, i + 64));
+    if (range) {
+      i += range[0].length;
+      const end = (x: string) => (/^-?\d+$/.test(x) ? Number(x) : x.charCodeAt(0));
+      const step = Math.max(1, Math.abs(Number(range[3] ?? 1)));
+      return Math.min(CAP, Math.floor(Math.abs(end(range[2]!) - end(range[1]!)) / step) + 1);
+    }
+    let sum = 0;
+    for (;;) {
+      sum = Math.min(CAP, sum + sequence());
+      if (glob[i] === ',') i++;
+      else {
+        if (glob[i] === '}') i++;
+        return sum;
+      }
+    }
+  };
+  let total = 1;
+  while (i < glob.length) {
+    total = Math.min(CAP, total * sequence());
+    if (i < glob.length) i++; // a `,` or `}` outside any group is a literal character
+  }
+  return total;
 }
 
 /** A glob (relative to `cwd`) matching exactly the file `abs`: to keep the linter's own files out of the input. */

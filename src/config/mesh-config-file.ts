@@ -1,30 +1,60 @@
-import { readFileSync } from 'node:fs';
 import { yaml } from '../util/lazy.js';
 import { ConfigError } from './config-file.js';
+import { readSettingsFile } from '../load/read.js';
 import { readMeshConfig, type OutboundMode } from '../model/policy.js';
 
 /** Reads a raw MeshConfig YAML file (istioctl's --meshConfigFile format). */
-export function readMeshConfigFile(abs: string, label: string): { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown } {
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read ${label.replace(/^--mesh-config /, '')}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = yaml().parse(text, { maxAliasCount: 100 });
-  } catch (e) {
-    throw new ConfigError(`${label}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
-  // A whole ConfigMap or a `mesh:` wrapper are accepted too.
+export function readMeshConfigFile(abs: string, label: string): { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown; file?: string } {
+  const read = readSettingsFile(abs);
+  if ('error' in read) throw new ConfigError(`cannot read ${label.replace(/^--mesh-config /, '')}: ${read.error}`);
+  const text = read.text;
+  const value = parseMeshYaml(text, label);
+  // A whole ConfigMap (istio-system/istio, key data.mesh) or the MeshConfig itself.
   let mc: unknown = value;
-  if (mc && typeof mc === 'object' && 'data' in mc) mc = (mc as { data?: { mesh?: unknown } }).data?.mesh;
-  if (typeof mc === 'string') mc = yaml().parse(mc);
+  if (isMapping(mc) && 'data' in mc) {
+    const data = (mc as { data?: unknown }).data;
+    const mesh = isMapping(data) ? (data as { mesh?: unknown }).mesh : undefined;
+    if (typeof mesh !== 'string') throw new ConfigError(`${label}: the ConfigMap has no data.mesh text (the MeshConfig, as in ConfigMap istio-system/istio)`);
+    mc = parseMeshYaml(mesh, `${label}: data.mesh`);
+  }
+  if (mc === null || mc === undefined) mc = {};
+  if (!isMapping(mc)) {
+    const found = Array.isArray(mc) ? 'a list' : `a ${typeof mc}`;
+    throw new ConfigError(`${label}: not a MeshConfig: expected a mapping of MeshConfig fields (outboundTrafficPolicy, rootNamespace, …), found ${found}`);
+  }
   const r = readMeshConfig(mc);
   const mode = r.mode;
   const raw = (mc as { outboundTrafficPolicy?: { mode?: unknown } } | undefined)?.outboundTrafficPolicy?.mode;
   if (raw !== undefined && !mode) throw new ConfigError(`${label}: outboundTrafficPolicy.mode "${String(raw)}" is not ALLOW_ANY, REGISTRY_ONLY or ALLOW_ANY_DYNAMIC_DNS`);
   // The whole MeshConfig too: other fields (defaultServiceExportTo, defaultConfig) are read from it.
-  return { mode, rootNamespace: r.rootNamespace, label, config: mc };
+  return { mode, rootNamespace: r.rootNamespace, label, config: mc, file: abs };
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** YAML text to a value, every problem (syntax, duplicate keys, an alias bomb) as one located line. */
+function parseMeshYaml(text: string, label: string): unknown {
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const { line, col } = lineCol(text, err.pos[0]);
+    throw new ConfigError(`${label}: not valid YAML at line ${line}, column ${col}: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ConfigError(`${label}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
 }

@@ -5,7 +5,8 @@
 // findings hidden. Files are written relative to the baseline file's folder, so the baseline works
 // from any working directory. The output is sorted and has no timestamp: the same findings give
 // the same bytes.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readSettingsFile } from '../load/read.js';
 import path from 'node:path';
 import { findingFingerprint } from '../report/fingerprint.js';
 import type { Finding } from '../types.js';
@@ -87,13 +88,9 @@ export function writeBaseline(b: Baseline, file: string, label: string): void {
 }
 
 export function readBaseline(file: string, label: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new BaselineError(`cannot read baseline ${label}: ${code === 'ENOENT' ? 'no such file (create it with --write-baseline)' : (e as Error).message}`);
-  }
+  const read = readSettingsFile(file);
+  if ('error' in read) throw new BaselineError(`cannot read baseline ${label}: ${read.error === 'no such file' ? 'no such file (create it with --write-baseline)' : read.error}`);
+  const text = read.text;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -62,22 +62,36 @@ export interface SuppressionOutcome {
 export function applySuppressions(findings: readonly Finding[], files: readonly LoadedFile[], resources: readonly Resource[], opts: SuppressionOptions): SuppressionOutcome {
   const problems: Finding[] = [];
   const directives: Directive[] = [];
-  for (const f of files) directives.push(...commentDirectives(f, opts, problems));
-  for (const r of resources) directives.push(...annotationDirectives(r, opts, problems));
+  for (const f of files) for (const d of commentDirectives(f, opts, problems)) directives.push(d);
+  for (const r of resources) for (const d of annotationDirectives(r, opts, problems)) directives.push(d);
 
-  const byFile = new Map<string, Directive[]>();
-  for (const d of directives) pushTo(byFile, d.file, d);
+  // Indexed by what they cover, so that matching costs one lookup per finding however many
+  // directives a file holds.
+  const scopes = new Map<string, DirectiveGroup>();
+  const docLines = new Map<string, number[]>();
+  for (const d of directives) {
+    const key = scopeKey(d.file, d.scope);
+    let group = scopes.get(key);
+    if (!group) scopes.set(key, (group = new DirectiveGroup()));
+    group.add(d);
+    if (d.scope.kind === 'document') pushTo(docLines, d.file, d.scope.firstLine);
+  }
+  for (const starts of docLines.values()) starts.sort((a, b) => a - b);
 
   const kept: Finding[] = [];
   let suppressed = 0;
   for (const finding of findings) {
     let hidden = false;
-    for (const d of byFile.get(finding.file) ?? []) {
-      if (!covers(d.scope, finding)) continue;
-      const id = d.ids.includes(finding.ruleId) ? finding.ruleId : d.ids.includes(ALL) ? ALL : undefined;
-      if (id === undefined) continue;
-      d.used.add(id);
-      hidden = true;
+    const keys = [`${finding.file}\0line\0${finding.line}`];
+    const starts = docLines.get(finding.file);
+    if (starts) {
+      const first = lastAtMost(starts, finding.line);
+      if (first !== undefined) keys.push(`${finding.file}\0doc\0${first}`);
+    }
+    if (finding.resource) keys.push(`${finding.file}\0res\0${resourceKey(finding.resource)}`);
+    for (const key of keys) {
+      const group = scopes.get(key);
+      if (group?.covers(finding)) hidden = true;
     }
     if (hidden) suppressed++;
     else kept.push(finding);
@@ -93,17 +107,61 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
   return { kept, suppressed, problems };
 }
 
-function covers(scope: Scope, f: Finding): boolean {
+/** The directives of one scope (a line, a document, a resource), by rule id. */
+class DirectiveGroup {
+  private readonly byId = new Map<string, Directive[]>();
+  private readonly marked = new Set<string>();
+  private document?: { firstLine: number; lastLine: number };
+
+  add(d: Directive): void {
+    if (d.scope.kind === 'document') this.document = d.scope;
+    for (const id of d.ids) pushTo(this.byId, id, d);
+  }
+
+  /** Whether a directive of this group hides `f`; marks the directives that do as used (once). */
+  covers(f: Finding): boolean {
+    if (this.document && f.line > this.document.lastLine) return false;
+    let hit = false;
+    for (const id of [f.ruleId, ALL]) {
+      const list = this.byId.get(id);
+      if (!list) continue;
+      hit = true;
+      if (this.marked.has(id)) continue;
+      this.marked.add(id);
+      for (const d of list) d.used.add(id);
+    }
+    return hit;
+  }
+}
+
+function scopeKey(file: string, scope: Scope): string {
   switch (scope.kind) {
     case 'next-line':
-      return f.line === scope.line;
+      return `${file}\0line\0${scope.line}`;
     case 'document':
-      return f.line >= scope.firstLine && f.line <= scope.lastLine;
-    case 'annotation': {
-      const r = scope.resource;
-      return f.resource !== undefined && f.resource.kind === r.kind && f.resource.name === r.name && f.resource.namespace === r.namespace && f.resource.apiVersion === r.apiVersion;
-    }
+      return `${file}\0doc\0${scope.firstLine}`;
+    case 'annotation':
+      return `${file}\0res\0${resourceKey(scope.resource)}`;
   }
+}
+
+function resourceKey(r: { apiVersion: string; kind: string; namespace?: string; name: string }): string {
+  return `${r.apiVersion}\0${r.kind}\0${r.namespace ?? ''}\0${r.name}`;
+}
+
+/** The greatest element of the ascending `sorted` that is at most `n`. */
+function lastAtMost(sorted: number[], n: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found: number | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= n) {
+      found = sorted[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 // ── comments ────────────────────────────────────────────────────────────────────────────────────
@@ -122,6 +180,7 @@ function commentDirectives(file: LoadedFile, opts: SuppressionOptions, problems:
   if (text === undefined || !text.includes('mesh-egress-lint-')) return [];
   const lines = lineStarts(text);
   const { comments, docStarts } = scanComments(text);
+  let nextContent: Int32Array | undefined;
   const docLines = docStarts.map((offset, i) => ({
     firstLine: i === 0 ? 1 : lineOf(lines, offset),
     lastLine: i + 1 < docStarts.length ? lineOf(lines, docStarts[i + 1]!) - 1 : Number.MAX_SAFE_INTEGER,
@@ -149,7 +208,7 @@ function commentDirectives(file: LoadedFile, opts: SuppressionOptions, problems:
     const label = `# mesh-egress-lint-${name}`;
     const scope: Scope =
       name === 'disable-next-line'
-        ? { kind: 'next-line', line: nextContentLine(text, lines, line) }
+        ? { kind: 'next-line', line: (nextContent ??= nextContentLines(text, lines))[line]! }
         : { kind: 'document', ...(docLines[c.doc] ?? { firstLine: 1, lastLine: Number.MAX_SAFE_INTEGER }) };
     const { ids, reason } = splitDirective(m[2]!);
     const d = validated({ ...base, scope, label, used: new Set() }, ids, reason, opts, problems, 'comment');
@@ -215,18 +274,24 @@ function scanComments(text: string): { comments: Comment[]; docStarts: number[] 
   const comments: Comment[] = [];
   const docStarts: number[] = [];
   let pending: { offset: number; source: string }[] = [];
-  const collect = (node: unknown, sink: { offset: number; source: string }[]): void => {
-    if (Array.isArray(node)) {
-      for (const x of node) collect(x, sink);
-      return;
+  // Iterative: a document of thousands of nested `[` must not overflow the call stack.
+  const collect = (root: unknown, sink: { offset: number; source: string }[]): void => {
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (Array.isArray(node)) {
+        for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+        continue;
+      }
+      if (!node || typeof node !== 'object') continue;
+      const t = node as { type?: unknown; offset?: unknown; source?: unknown };
+      if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
+        sink.push({ offset: t.offset, source: t.source });
+        continue;
+      }
+      const children = Object.entries(node).filter(([k, v]) => k !== 'source' && v && typeof v === 'object');
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]![1]);
     }
-    if (!node || typeof node !== 'object') return;
-    const t = node as { type?: unknown; offset?: unknown; source?: unknown };
-    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
-      sink.push({ offset: t.offset, source: t.source });
-      return;
-    }
-    for (const [k, v] of Object.entries(node)) if (k !== 'source' && v && typeof v === 'object') collect(v, sink);
   };
   for (const token of new (yaml().Parser)().parse(text)) {
     if (token.type === 'document') {
@@ -264,13 +329,19 @@ function lineOf(starts: number[], offset: number): number {
   return lo + 1;
 }
 
-/** The first line after `line` that is neither blank nor only a comment. */
-function nextContentLine(text: string, starts: number[], line: number): number {
-  for (let l = line + 1; l <= starts.length; l++) {
+/**
+ * For each line (1-based index), the first line after it that is neither blank nor only a comment.
+ * One pass from the end, so that thousands of consecutive directive lines cost linear time.
+ */
+function nextContentLines(text: string, starts: number[]): Int32Array {
+  const next = new Int32Array(starts.length + 2);
+  let following = starts.length + 1;
+  for (let l = starts.length; l >= 1; l--) {
+    next[l] = following;
     const end = l < starts.length ? starts[l]! : text.length;
-    if (!/^\s*(#.*)?$/.test(text.slice(starts[l - 1]!, end).replace(/\r?\n$/, ''))) return l;
+    if (!/^\s*(#.*)?$/.test(text.slice(starts[l - 1]!, end).replace(/\r?\n$/, ''))) following = l;
   }
-  return line + 1;
+  return next;
 }
 
 // ── annotations ─────────────────────────────────────────────────────────────────────────────────

@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { discover, toDisplayPath } from './discover.js';
-import { parseFile, skippedFile, type LoadedFile } from './parse.js';
+import { MAX_FILE_BYTES, OWN_REPORT, parseFile, skippedFile, type LoadedFile } from './parse.js';
 import { parseAll } from './pool.js';
+import { UNREADABLE } from './read.js';
 
 export { discover, toDisplayPath } from './discover.js';
 export type { LoadedFile, LoadProblem } from './parse.js';
@@ -46,11 +48,56 @@ export async function loadInputs(paths: string[], cwd: string, opts: { ignorePat
   }
   entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
   const jobs = entries.filter((e) => !e.loaded).map((e) => ({ abs: e.abs, displayPath: toDisplayPath(e.abs, cwd), explicit: found.explicit.has(e.abs) }));
+  checkMemoryBudget(jobs.map((j) => j.abs));
   const { files: parsed, threads, parseMs, mainParseMs } = await parseAll(jobs);
   let next = 0;
-  for (const { loaded } of entries) {
+  const pathErrors = [...found.errors];
+  for (const { abs, loaded } of entries) {
     const lf = loaded ?? parsed[next++];
-    if (lf) files.push(lf);
+    if (!lf) continue;
+    if (lf.skipped === OWN_REPORT) {
+      // Our own report from an earlier run, met while walking: not an input at all. Named on the
+      // command line, it is said why it is not linted.
+      if (found.explicit.has(abs)) files.push(skippedFile(lf.file, OWN_REPORT));
+      continue;
+    }
+    files.push(lf);
+    // A file named on the command line that cannot be read is the caller's mistake (exit 2), as a
+    // missing one is; met while walking a directory, it is a notice and the run goes on.
+    if (found.explicit.has(abs) && lf.skipped?.startsWith(UNREADABLE)) pathErrors.push({ path: lf.file.displayPath, message: lf.skipped.replace(/^the file could not be read \((.*)\)$/, '$1') });
   }
-  return { files, pathErrors: found.errors, threads, parseMs: parseMs + stdinParseMs, mainParseMs: mainParseMs + stdinParseMs };
+  return { files, pathErrors, threads, parseMs: parseMs + stdinParseMs, mainParseMs: mainParseMs + stdinParseMs };
+}
+
+/** The input is more than this process can hold in memory: one clear line instead of V8's abort. */
+export class InputTooLargeError extends Error {}
+
+/**
+ * The heap a run needs: a fixed part (the program, schemas, the young generation V8 counts in its
+ * limit) and a part per byte of manifest (parsed values, positions, the model's indexes). Measured
+ * on files of generated ServiceEntries, the densest input, by the smallest --max-old-space-size
+ * that lints them: 3.6 MB needs 130–144 MiB of limit, 10 MB about 200 MiB.
+ */
+export const HEAP_FIXED_BYTES = 96 * 1048576;
+export const HEAP_BYTES_PER_INPUT_BYTE = 12;
+
+/** Refuses, before parsing, an input whose model would not fit under the V8 heap limit. */
+function checkMemoryBudget(files: string[]): void {
+  let total = 0;
+  for (const f of files) {
+    try {
+      const st = statSync(f);
+      if (st.isFile() && st.size <= MAX_FILE_BYTES) total += st.size;
+    } catch {
+      // Not readable: skipped with a notice later.
+    }
+  }
+  const limit = getHeapStatistics().heap_size_limit;
+  const estimate = HEAP_FIXED_BYTES + total * HEAP_BYTES_PER_INPUT_BYTE;
+  if (estimate <= limit) return;
+  const mb = (n: number) => `${Math.round(n / 1048576).toLocaleString('en-US')} MiB`;
+  const needed = Math.ceil((estimate * 1.25) / 1048576 / 1024) * 1024;
+  throw new InputTooLargeError(
+    `the input (${mb(total)} in ${files.length.toLocaleString('en-US')} files) needs about ${mb(estimate)} of memory, more than this process's ${mb(limit)} heap limit; lint it in parts, or raise the limit with NODE_OPTIONS=--max-old-space-size=${needed}`,
+  );
 }

@@ -60,6 +60,30 @@ const FAST_MAX_CHARS = MAX_TOKENS / 4;
 
 const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' } as const;
 
+/**
+ * The skip reason of a file this linter wrote (a JSON or SARIF report, a baseline): a later run
+ * over the same folder leaves it out rather than calling it not-a-manifest.
+ */
+export const OWN_REPORT = 'a report written by mesh-egress-lint, not a manifest';
+
+/** A JSON report, a SARIF log or a baseline of mesh-egress-lint (checked on the parsed value). */
+function isOwnReport(text: string): boolean {
+  const head = text.slice(0, 4096);
+  if (!/^\s*\{/.test(head) || !head.includes('"mesh-egress-lint"')) return false;
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const r = o as { tool?: unknown; summary?: unknown; findings?: unknown; version?: unknown; runs?: unknown } | null;
+  if (!r || typeof r !== 'object') return false;
+  const jsonReport = (r.tool as { name?: unknown } | undefined)?.name === 'mesh-egress-lint' && typeof r.summary === 'object' && Array.isArray(r.findings);
+  const baseline = r.tool === 'mesh-egress-lint' && typeof r.version === 'number' && Array.isArray(r.findings);
+  const sarif = Array.isArray(r.runs) && (r.runs[0] as { tool?: { driver?: { name?: unknown } } } | undefined)?.tool?.driver?.name === 'mesh-egress-lint';
+  return jsonReport || baseline || sarif;
+}
+
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\$|include\b|if\b|range\b|with\b|define\b|template\b|end\b|toYaml\b|tpl\b|\/\*)/;
 
 const FIRST: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -137,6 +161,11 @@ function decodeAndParse(out: LoadedFile, bytes: Buffer, fast: boolean): LoadedFi
 }
 
 function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
+  if (isOwnReport(text)) {
+    out.skipped = OWN_REPORT;
+    out.text = undefined;
+    return out;
+  }
   const helm = HELM_TEMPLATE.exec(text);
   if (helm) {
     out.skipped = 'Helm template';

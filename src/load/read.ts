@@ -1,6 +1,9 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { MAX_FILE_BYTES } from './parse.js';
 
+/** How the reason of every skip for a read failure begins (the file exists but cannot be read). */
+export const UNREADABLE = 'the file could not be read';
+
 export type ReadResult =
   | { kind: 'bytes'; bytes: Buffer }
   /** Not a file (a directory, or a link to one): not an input, nothing to account for. */
@@ -136,4 +139,62 @@ function readError(e: unknown): string {
     .replace(/\s+/g, ' ')
     .trim();
   return err.code ? `${err.code}: ${text}` : text;
+}
+
+/**
+ * Reads a settings file (the config, a MeshConfig, a baseline) the way inputs are read: a regular
+ * file only (a FIFO or `/dev/zero` would block or never end), at most MAX_FILE_BYTES, decoded as
+ * UTF-8 (a byte-order mark is dropped) or as UTF-16 with a byte-order mark. Never throws: the
+ * error is one phrase to follow the file's name ("no such file", "is a named pipe (FIFO), …").
+ */
+export function readSettingsFile(abs: string): { text: string } | { error: string } {
+  let st: Stats;
+  try {
+    st = statSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : openError(abs, e).replace(/^the file could not be read \((.*)\)$/, '$1') };
+  }
+  if (st.isDirectory()) return { error: 'is a directory' };
+  if (!st.isFile()) return { error: `is ${kindOf(st)}, not a regular file` };
+  if (st.size > MAX_FILE_BYTES) return { error: `is ${(st.size / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit` };
+  let bytes: Buffer;
+  let fd: number | undefined;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) return { error: `is ${kindOf(fst)}, not a regular file` };
+    bytes = readBounded(fd, fst.size, MAX_FILE_BYTES + 1);
+  } catch (e) {
+    return { error: openError(abs, e).replace(/^the file could not be read \((.*)\)$/, '$1') };
+  } finally {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing to do.
+      }
+    }
+  }
+  if (bytes.length > MAX_FILE_BYTES) return { error: `is larger than the ${MAX_FILE_BYTES / 1048576} MiB limit` };
+  return decodeSettingsText(bytes);
+}
+
+/** UTF-8 (with or without a byte-order mark) or UTF-16 with one; anything else is an error phrase. */
+export function decodeSettingsText(bytes: Buffer): { text: string } | { error: string } {
+  let encoding: 'utf-8' | 'utf-16le' | 'utf-16be' = 'utf-8';
+  let start = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+  else if ((bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)) {
+    return { error: 'is UTF-32 text; save it as UTF-8' };
+  } else if (bytes[0] === 0xff && bytes[1] === 0xfe) [encoding, start] = ['utf-16le', 2];
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) [encoding, start] = ['utf-16be', 2];
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(start));
+  } catch {
+    return { error: encoding === 'utf-8' ? 'is not valid UTF-8 text' : `is not valid ${encoding.toUpperCase()} text` };
+  }
+  if (text.includes('\0')) return { error: 'holds NUL bytes: not a text file (UTF-16 or UTF-32 without a byte-order mark?)' };
+  return { text };
 }

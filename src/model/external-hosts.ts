@@ -11,6 +11,7 @@ import { isIpLiteral, type Mesh, type PolicyDecision, type RegistryAnswer } from
 import { asArray, asString, at, formatPath, isObject } from './resource.js';
 import { namespacePolicy, registryOnlyEnforced, whyModeNotEnforced, workloadPolicy } from './policy.js';
 import { extractUrlHosts } from './urls.js';
+import { pushAll } from '../util/collections.js';
 
 export type HostRefKind = 'vs-host' | 'route-destination' | 'mirror' | 'dr-host' | 'gateway-host' | 'sidecar-egress' | 'external-name' | 'workload-url';
 
@@ -193,7 +194,7 @@ function collect(mesh: Mesh): HostReference[] {
     }
   }
 
-  refs.push(...workloadUrlRefs(mesh));
+  pushAll(refs, workloadUrlRefs(mesh));
   return refs;
 }
 

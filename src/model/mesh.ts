@@ -26,7 +26,7 @@ import type { DataPlane, UncapturedContainer } from './data-plane.js';
 import { decidingLayer, meshConfigLayers, type MeshLayer, type OutboundMode } from './policy.js';
 import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
 import { addressInRange } from './ip.js';
-import { addTo, pushTo } from '../util/collections.js';
+import { addTo, pushAll, pushTo } from '../util/collections.js';
 
 export interface IstioVersion {
   major: number;
@@ -393,7 +393,7 @@ export class Mesh {
     for (const pattern of coveringWildcards(h)) {
       if (pattern === h) continue;
       const found = this.seByHost.get(pattern);
-      if (found) out.push(...found);
+      if (found) pushAll(out, found);
     }
     return out;
   }

@@ -35,6 +35,11 @@ function escapeTerminalKeepNewlines(text: string): string {
   return text.replace(UNSAFE, (ch) => (ch === '\n' || ch === '\r' ? ch : visible(ch)));
 }
 
+/** escapeTerminal for messages on standard error: LF stays a line break between messages. */
+export function escapeKeepingNewlines(text: string): string {
+  return text.replace(UNSAFE, (ch) => (ch === '\n' ? ch : visible(ch)));
+}
+
 /** GitHub workflow command data (the part after `::`): `%`, CR, LF. */
 export function escapeGithubData(text: string): string {
   return escapeTerminalKeepNewlines(text)

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Rule } from '../rules/types.js';
 import type { Finding } from '../types.js';
-import { findingFingerprint } from './fingerprint.js';
+import { findingFingerprint, fingerprintPath } from './fingerprint.js';
 import type { ReportInput, Reporter } from './types.js';
 
 // SARIF 2.1.0 for GitHub code scanning and other viewers. What GitHub requires and what it rejects
@@ -97,13 +97,17 @@ function readRuleHelp(packageRoot: string, rule: Rule): RuleHelp | null {
   return help;
 }
 
-/** A finding's file as a SARIF artifact location. */
-function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+/**
+ * A finding's file as a SARIF artifact location: relative to %SRCROOT% (the working directory)
+ * when it is under it, else an absolute file URI (a `../` reference would leave the source root,
+ * which code scanning cannot place). Display paths use `/` on every platform, so a backslash is
+ * part of a file name and is percent-encoded, not read as a separator.
+ */
+function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
   if (file === '<stdin>') return { uri: 'stdin', uriBaseId: SRCROOT };
-  if (isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file)) return { uri: pathToFileURL(file).href };
-  // encodeURIComponent per segment: spaces, `#`, `?` and `%` must not be read as URI syntax.
+  if (isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file) || file === '..' || file.startsWith('../')) return { uri: pathToFileURL(resolve(cwd, file)).href };
+  // encodeURIComponent per segment: spaces, `#`, `?`, `%` and `\` must not be read as URI syntax.
   const uri = file
-    .replace(/\\/g, '/')
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
@@ -199,7 +203,7 @@ export function createSarifReporter(options: SarifOptions = {}): Reporter {
     const results = input.findings.map((f) => {
       const location: Record<string, unknown> = {
         physicalLocation: {
-          artifactLocation: artifactLocation(f.file),
+          artifactLocation: artifactLocation(f.file, input.cwd),
           region: {
             startLine: f.line,
             startColumn: f.column,
@@ -219,7 +223,7 @@ export function createSarifReporter(options: SarifOptions = {}): Reporter {
         level: levelOf(f.severity),
         message: { text: f.message },
         locations: [location],
-        partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
+        partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f.resource ? f : { ...f, file: fingerprintPath(f.file, input.cwd) }) },
       };
     });
 

@@ -2,6 +2,7 @@ import type { Rule } from './types.js';
 import type { FieldPath } from '../types.js';
 import type { GatewayRef } from '../model/kinds.js';
 import { closestGateway, gatewayModel, gatewayNameIndex } from '../model/gateways.js';
+import { pushAll } from '../util/collections.js';
 
 // Semantics §6: `spec.gateways` and `match.gateways` name networking.istio.io Gateways (`mesh`,
 // `name` = VS namespace, `ns/name`, `./name`, legacy `name.ns[.svc.cluster.local]`). A name that
@@ -18,7 +19,7 @@ export const rule: Rule = {
     const suggestions = new Map<string, string | undefined>();
     for (const vs of mesh.virtualServices) {
       const refs: { ref: GatewayRef; path: FieldPath }[] = vs.gatewaysExplicit ? [...vs.gateways] : [];
-      for (const r of vs.rules) for (const m of r.matches) refs.push(...(m.gateways ?? []));
+      for (const r of vs.rules) for (const m of r.matches) pushAll(refs, m.gateways ?? []);
       for (const { ref, path } of refs) {
         if (ref.mesh || mesh.gateway(ref.namespace, ref.name)) continue;
         const key = `${ref.namespace}/${ref.name}`;

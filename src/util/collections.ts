@@ -13,3 +13,11 @@ export function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   if (set) set.add(value);
   else map.set(key, new Set([value]));
 }
+
+/**
+ * Appends every item of `items` to `list`. `list.push(...items)` passes each item as an argument,
+ * which overflows the call stack at around 100,000 items; this does not.
+ */
+export function pushAll<T>(list: T[], items: Iterable<T>): void {
+  for (const item of items) list.push(item);
+}
