@@ -49,6 +49,8 @@ export interface LintResult {
   /** Loaded files, for suppression comments and reports. */
   files: LoadedFile[];
   pathErrors: { path: string; message: string }[];
+  /** Template files met in the walked directories and not linted (display paths). */
+  templates: { file: string }[];
   mesh: Mesh;
 }
 
@@ -150,6 +152,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
     },
     files,
     pathErrors: main.pathErrors,
+    templates: main.templates.map((file) => ({ file })),
     mesh,
   };
 }

@@ -74,7 +74,7 @@ const EXPECTED: Record<string, Expected> = {
   // Broken YAML: one finding at the parser's position.
   'tabs.yaml': { findings: ['yaml-syntax@4:1'], exit: 1, message: /Tabs are not allowed/ },
   'bad-indent.yaml': { findings: ['yaml-syntax@4:9'], exit: 1 },
-  'unclosed-quote.yaml': { findings: ['yaml-syntax@5:1'], exit: 1, message: /Missing closing "quote/ },
+  'unclosed-quote.yaml': { findings: ['yaml-syntax@4:9'], exit: 1, message: /Missing closing " quote: the string opened here/ },
   'unclosed-flow.yaml': { findings: ['yaml-syntax@4:1'], exit: 1, message: /Flow map/ },
   'duplicate-keys.yaml': { findings: ['yaml-syntax@6:3'], exit: 1, message: /Map keys must be unique/ },
   'duplicate-keys.json': { findings: ['yaml-syntax@5:3'], exit: 1, message: /Map keys must be unique/ },

@@ -256,7 +256,8 @@ describe('github reporter', () => {
     const out = getReporter('github')(makeInput());
     expect(out.split('\n')).toEqual([
       '::error file=manifests/egress.yaml,line=12,col=9,endLine=12,endColumn=22,title=mtls-to-external-host::TLS mode ISTIO_MUTUAL toward api.stripe.com: the handshake fails (503).',
-      '::warning file=manifests/egress.yaml,line=30,col=5,endLine=31,endColumn=18,title=service-entry-addresses::Port 5432 is TCP and the ServiceEntry has no addresses.',
+      // Lines 30-31: no columns, which workflow commands allow only on a one-line range.
+      '::warning file=manifests/egress.yaml,line=30,endLine=31,title=service-entry-addresses::Port 5432 is TCP and the ServiceEntry has no addresses.',
       '::notice file=charts/my chart/values #1.yaml,line=1,col=1,endLine=1,endColumn=2,title=not-a-manifest::values.yaml is not a manifest: lint `helm template` output.',
       '',
     ]);
@@ -467,6 +468,33 @@ describe('sarif reporter', () => {
       markdown: 'TCP ServiceEntry without addresses',
     });
     expect(validateSarif(log)).toBe(true);
+  });
+});
+
+describe('SARIF fullDescription of the shipped rule pages', () => {
+  it('is whole sentences for every rule: a list the paragraph introduces is joined to it', async () => {
+    const { loadRules } = await import('../src/rules/index.js');
+    const all = await loadRules();
+    const log = sarif(makeInput({ rules: all, severities: {}, findings: [] })) as any;
+    for (const r of log.runs[0].tool.driver.rules) {
+      const text: string = r.fullDescription.text;
+      expect(text.length, r.id).toBeLessThanOrEqual(1024);
+      expect(text, r.id).toMatch(/[.!?)]$/);
+      expect(text, r.id).not.toMatch(/:$/);
+    }
+    const yamlSyntax = log.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'yaml-syntax');
+    expect(yamlSyntax.fullDescription.text).toMatch(/cannot read as YAML: a syntax error: .*; a key written twice in the same mapping; /);
+  });
+
+  it('is cut after a full sentence when the page is longer than GitHub accepts', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mel-report-'));
+    mkdirSync(join(root, 'docs', 'rules'), { recursive: true });
+    const sentence = 'A sentence of exactly sixty characters, give or take a few. ';
+    writeFileSync(join(root, 'docs', 'rules', 'mtls-to-external-host.md'), `# x\n\n## What it catches\n\n${sentence.repeat(30)}\n`);
+    const log = JSON.parse(createSarifReporter({ packageRoot: root })(makeInput()));
+    const text: string = log.runs[0].tool.driver.rules[0].fullDescription.text;
+    expect(text.length).toBeLessThanOrEqual(1024);
+    expect(text).toMatch(/few\.$/);
   });
 });
 

@@ -34,7 +34,7 @@ Options:
   --config FILE                       config file (default: .mesh-egress-lint.yaml from the cwd upward)
   --context DIR                       load DIR into the model too, without reporting its findings (repeatable)
   --fail-on error|warning|info|never  lowest severity that makes the exit code 1 (default error)
-  --quiet                             report errors only
+  --quiet                             report errors only; warnings and infos do not count for the exit code
   --baseline FILE                     report only findings not recorded in FILE
   --write-baseline FILE               record the current findings in FILE; they are then reported
                                       as baselined, so the run exits 0
@@ -133,6 +133,7 @@ async function run(io: CliIO): Promise<number> {
 
   const paths = parsed.positionals.length > 0 ? parsed.positionals : ['.'];
   const context = [...(config.context ?? []), ...(v.context ?? []).map((d) => contextDir(io.cwd, d))];
+  let stdinBytes: Buffer | undefined;
   const result = await lint({
     paths,
     cwd: io.cwd,
@@ -143,7 +144,7 @@ async function run(io: CliIO): Promise<number> {
     // Baseline files are JSON next to the manifests, but never manifests.
     ignorePaths: [...(config.ignorePaths ?? []), ...[v.baseline, v['write-baseline']].filter((f): f is string => !!f).map((f) => literalGlob(io.cwd, path.resolve(io.cwd, f)))],
     context,
-    stdin: io.stdin,
+    stdin: () => (stdinBytes = io.stdin()),
   });
   if (result.pathErrors.length > 0) {
     for (const e of result.pathErrors) io.stderr(`mesh-egress-lint: cannot read ${e.path}: ${e.message}\n`);
@@ -166,8 +167,15 @@ async function run(io: CliIO): Promise<number> {
   if (v.output && v['write-baseline'] && path.resolve(io.cwd, v.output) === path.resolve(io.cwd, v['write-baseline'])) {
     throw new UsageError(`--output and --write-baseline name the same file ${v.output}`);
   }
+  // Templates are not manifests until rendered; skipping one silently would hide a file from review.
+  for (const t of result.templates) io.stderr(`mesh-egress-lint: info: skipped ${t.file}: a template, not a manifest; render it and pipe the output to \`mesh-egress-lint -\`, or name the file on the command line to lint it as it is\n`);
   // With --context (the pre-commit form) the named files may all be under ignorePaths: nothing to report, not an error.
   if (result.summary.files === 0 && context.length === 0) throw new UsageError(`nothing to lint: no .yaml, .yml or .json files in ${paths.join(', ')}`);
+  // Empty standard input is nothing to lint, like an empty directory (a `helm template` that failed
+  // upstream must not pass as clean).
+  if (paths.every((p) => p === '-') && context.length === 0 && stdinBytes !== undefined && stdinBytes.toString('utf8').trim() === '') {
+    throw new UsageError('nothing to lint: standard input is empty');
+  }
 
   const reportStart = performance.now();
   const postprocess = await import('../findings/postprocess.js');
@@ -175,6 +183,7 @@ async function run(io: CliIO): Promise<number> {
   if (post.written) io.stderr(`mesh-egress-lint: wrote baseline ${post.written.file} (${post.written.findings} finding${post.written.findings === 1 ? '' : 's'})\n`);
 
   let shown = result.findings;
+  // As ESLint's --quiet: warnings and infos are neither shown nor counted for the exit code.
   if (v.quiet) shown = shown.filter((f) => f.severity === 'error');
   const { getReporter } = await import('../report/index.js');
   const color = format === 'text' && !v.output && !v['no-color'] && colorWanted(io);
@@ -197,7 +206,7 @@ async function run(io: CliIO): Promise<number> {
   } else io.stdout(text);
   if (v.timing) io.stderr(formatTimings(result, performance.now() - reportStart));
   if (failOn === 'never') return 0;
-  return result.findings.some((f) => atOrAbove(f.severity, failOn as Severity)) ? 1 : 0;
+  return shown.some((f) => atOrAbove(f.severity, failOn as Severity)) ? 1 : 0;
 }
 
 /** An absolute --context path; a missing one is a usage error rather than a silently empty context. */

@@ -2,6 +2,8 @@ import { yaml } from '../util/lazy.js';
 import { ConfigError } from './config-file.js';
 import { readSettingsFile } from '../load/read.js';
 import { readMeshConfig, type OutboundMode } from '../model/policy.js';
+import { isMeshConfigField, MESH_CONFIG_FIELDS } from '../model/mesh-config-fields.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** Reads a raw MeshConfig YAML file (istioctl's --meshConfigFile format). */
 export function readMeshConfigFile(abs: string, label: string): { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown; file?: string } {
@@ -22,6 +24,7 @@ export function readMeshConfigFile(abs: string, label: string): { mode?: Outboun
     const found = Array.isArray(mc) ? 'a list' : `a ${typeof mc}`;
     throw new ConfigError(`${label}: not a MeshConfig: expected a mapping of MeshConfig fields (outboundTrafficPolicy, rootNamespace, …), found ${found}`);
   }
+  checkKeys(mc, mc === value ? text : undefined, label);
   const r = readMeshConfig(mc);
   const mode = r.mode;
   const raw = (mc as { outboundTrafficPolicy?: { mode?: unknown } } | undefined)?.outboundTrafficPolicy?.mode;
@@ -57,4 +60,28 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
     start = i + 1;
   }
   return { line, col: offset - start + 1 };
+}
+
+/**
+ * A key that is not a MeshConfig field is a located error: istiod would drop it without a word
+ * (semantics §1.1), so the file would not say what the mesh does. `text` is the file's text when
+ * the MeshConfig is the whole file (keys are then located), else the error names the key only.
+ */
+function checkKeys(mc: unknown, text: string | undefined, label: string): void {
+  if (!mc || typeof mc !== 'object' || Array.isArray(mc)) return;
+  const unknown = Object.keys(mc).find((k) => !isMeshConfigField(k));
+  if (unknown === undefined) return;
+  const file = label.replace(/^--mesh-config /, '');
+  const what = `unknown MeshConfig field "${unknown}" (istiod ignores it: the setting has no effect)${didYouMean(unknown, MESH_CONFIG_FIELDS)}`;
+  if (text !== undefined) {
+    const lc = new (yaml().LineCounter)();
+    const doc = yaml().parseDocument(text, { lineCounter: lc });
+    const contents = doc.contents as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null;
+    const pair = contents?.items?.find((p) => String(p.key?.value) === unknown);
+    if (pair?.key?.range) {
+      const { line, col } = lc.linePos(pair.key.range[0]);
+      throw new ConfigError(`${file}:${line}:${col}: ${what}`, true);
+    }
+  }
+  throw new ConfigError(`${label}: ${what}`);
 }

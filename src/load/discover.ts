@@ -13,9 +13,16 @@ export interface Discovered {
   errors: { path: string; message: string }[];
   /** True when '-' was given. */
   stdin: boolean;
+  /** Template files met while walking (`x.yaml.tmpl`, `x.template`): not linted, and said so. */
+  templates: string[];
 }
 
 const EXTENSIONS = ['.yaml', '.yml', '.json'];
+/**
+ * Names of manifest templates (envsubst, gomplate, Jinja, Go templates): they hold placeholders,
+ * not manifests, so a walk does not read them, but the run says it skipped them.
+ */
+const TEMPLATE_NAME = /(\.(ya?ml|json)\.(tmpl|tpl|template|j2|jinja2?|gotmpl)|\.template)$/i;
 /** Directory names never walked (dot-directories are skipped as well). */
 const SKIP_DIRS = new Set(['node_modules']);
 
@@ -29,6 +36,7 @@ const SKIP_DIRS = new Set(['node_modules']);
  */
 export function discover(inputs: string[], cwd: string, ignorePaths: string[] = []): Discovered {
   const files = new Set<string>();
+  const templates = new Set<string>();
   const explicit = new Set<string>();
   const errors: Discovered['errors'] = [];
   const unreadableDirs: Discovered['unreadableDirs'] = [];
@@ -53,13 +61,14 @@ export function discover(inputs: string[], cwd: string, ignorePaths: string[] = 
         errors.push({ path: input, message: describeFsError(e) });
         continue;
       }
-      walk(abs, files, unreadableDirs);
+      walk(abs, files, unreadableDirs, templates);
     } else {
       files.add(abs);
       explicit.add(abs);
     }
   }
   let list = [...files];
+  let templateList = [...templates].filter((t) => !files.has(t));
   if (ignorePaths.length > 0) {
     const ignored = new Set(
       fastGlob().sync(ignorePaths, { cwd, absolute: true, dot: true, onlyFiles: false, followSymbolicLinks: false, suppressErrors: true }).map((p) =>
@@ -73,15 +82,17 @@ export function discover(inputs: string[], cwd: string, ignorePaths: string[] = 
       return !matchers.some((re) => re.test(rel));
     };
     list = list.filter(keep);
+    templateList = templateList.filter(keep);
     for (let i = unreadableDirs.length - 1; i >= 0; i--) if (!keep(unreadableDirs[i]!.path)) unreadableDirs.splice(i, 1);
   }
   list.sort();
+  templateList.sort();
   unreadableDirs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: list, explicit, unreadableDirs, errors, stdin };
+  return { files: list, explicit, unreadableDirs, errors, stdin, templates: templateList };
 }
 
 /** Iterative walk (no recursion: depth is bounded by nothing but the file system). */
-function walk(root: string, files: Set<string>, unreadable: Discovered['unreadableDirs']): void {
+function walk(root: string, files: Set<string>, unreadable: Discovered['unreadableDirs'], templates: Set<string>): void {
   const stack = [root];
   while (stack.length > 0) {
     const dir = stack.pop()!;
@@ -110,6 +121,7 @@ function walk(root: string, files: Set<string>, unreadable: Discovered['unreadab
         continue;
       }
       if (EXTENSIONS.some((ext) => name.endsWith(ext) && name.length > ext.length)) files.add(full);
+      else if (TEMPLATE_NAME.test(name)) templates.add(full);
     }
   }
 }

@@ -15,6 +15,8 @@ export interface LoadResult {
   files: LoadedFile[];
   /** Paths given on the command line that do not exist or cannot be read at all. */
   pathErrors: { path: string; message: string }[];
+  /** Template files the walk did not read (display paths). */
+  templates: string[];
   /** Threads that parsed the files (1 unless worker threads were started). */
   threads: number;
   /**
@@ -66,7 +68,7 @@ export async function loadInputs(paths: string[], cwd: string, opts: { ignorePat
     // missing one is; met while walking a directory, it is a notice and the run goes on.
     if (found.explicit.has(abs) && lf.skipped?.startsWith(UNREADABLE)) pathErrors.push({ path: lf.file.displayPath, message: lf.skipped.replace(/^the file could not be read \((.*)\)$/, '$1') });
   }
-  return { files, pathErrors, threads, parseMs: parseMs + stdinParseMs, mainParseMs: mainParseMs + stdinParseMs };
+  return { files, pathErrors, templates: found.templates.map((t) => toDisplayPath(t, cwd)), threads, parseMs: parseMs + stdinParseMs, mainParseMs: mainParseMs + stdinParseMs };
 }
 
 /** The input is more than this process can hold in memory: one clear line instead of V8's abort. */

@@ -2,6 +2,7 @@ import type { CST, Document, LineCounter, Node, YAMLError } from 'yaml';
 import { yaml } from '../util/lazy.js';
 import type { FieldPath, ParsedDocument, Range, SourceFile } from '../types.js';
 import { readFastYaml } from './fast-yaml.js';
+import { findUnclosedQuote } from './unclosed-quote.js';
 
 /** A problem found while reading or parsing, before any model exists. */
 export interface LoadProblem {
@@ -239,6 +240,18 @@ function readFast(out: LoadedFile, text: string): boolean {
 function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, deepAt: number | undefined, lc: LineCounter, locator: Locator, notManifestReported: boolean): boolean {
   const read = documentValue(ydoc, deepAt, lc);
   if ('problem' in read) {
+    const err = ydoc.errors[0];
+    const open = err?.code === 'MISSING_CHAR' && out.text !== undefined ? findUnclosedQuote(out.text, err.pos[0]) : undefined;
+    if (open) {
+      const start = lc.linePos(open.offset);
+      const lost = open.swallowedDocuments > 0 ? `, so the ${open.swallowedDocuments === 1 ? 'document' : `${open.swallowedDocuments} documents`} after the "---" line${open.swallowedDocuments === 1 ? '' : 's'} in it ${open.swallowedDocuments === 1 ? 'was' : 'were'} not linted` : '';
+      out.problems.push({
+        ruleId: 'yaml-syntax',
+        message: `Missing closing ${open.quote} quote: the string opened here runs to the end of the file (${open.lines} line${open.lines === 1 ? '' : 's'})${lost}.`,
+        range: { line: start.line, column: start.col, endLine: start.line, endColumn: start.col + 1 },
+      });
+      return notManifestReported;
+    }
     out.problems.push({ ruleId: 'yaml-syntax', message: `${read.problem}.`, range: read.range });
     return notManifestReported;
   }

@@ -10,14 +10,10 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 export function githubReport(input: ReportInput): string {
   let out = '';
   for (const f of input.findings) {
-    const props = [
-      `file=${escapeGithubProperty(f.file)}`,
-      `line=${f.line}`,
-      `col=${f.column}`,
-      `endLine=${f.endLine}`,
-      `endColumn=${f.endColumn}`,
-      `title=${escapeGithubProperty(f.ruleId)}`,
-    ].join(',');
+    // Columns only on a one-line range: GitHub's check-run annotations accept start and end columns
+    // only when the start and end lines are the same (Checks API, "annotations" object).
+    const columns = f.line === f.endLine ? [`col=${f.column}`, `endColumn=${f.endColumn}`] : [];
+    const props = [`file=${escapeGithubProperty(f.file)}`, `line=${f.line}`, ...columns.slice(0, 1), `endLine=${f.endLine}`, ...columns.slice(1), `title=${escapeGithubProperty(f.ruleId)}`].join(',');
     out += `::${COMMAND[f.severity]} ${props}::${escapeGithubData(f.message)}\n`;
   }
   return out;

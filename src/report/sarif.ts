@@ -46,15 +46,31 @@ interface RuleHelp {
 
 /**
  * The first prose paragraph (not a heading, list, table, quote or code) of the page's
- * "What it catches" section, or of the page when it has no such section.
+ * "What it catches" section, or of the page when it has no such section. Most pages introduce a
+ * list with that paragraph ("... is:"); the list then belongs to the sentence and is joined to it
+ * ("...: a; b; c."), so that the description is not cut mid-sentence.
  */
 function firstParagraph(page: string): string | undefined {
   const section = /^##\s+What it catches\s*$/im.exec(page);
   const markdown = section ? page.slice(section.index + section[0].length) : page;
   let inFence = false;
   const paragraph: string[] = [];
+  const items: string[][] = [];
+  let inList = false;
+  let blank = false;
   for (const raw of markdown.split(/\r?\n/)) {
     const line = raw.trim();
+    if (inList) {
+      // The list that completes the paragraph: items and their continuation lines, up to anything
+      // else after a blank line, or a heading, fence or table.
+      const item = /^([-*+]|\d+\.) +(.*)$/.exec(line);
+      if (item) items.push([item[2]!]);
+      else if (line === '') blank = true;
+      else if (blank || items.length === 0 || /^(#|```|~~~|\||>|<!--)/.test(line)) break;
+      else items[items.length - 1]!.push(line);
+      if (line !== '') blank = false;
+      continue;
+    }
     if (/^(```|~~~)/.test(line)) {
       inFence = !inFence;
       if (paragraph.length > 0) break;
@@ -62,7 +78,20 @@ function firstParagraph(page: string): string | undefined {
     }
     if (inFence) continue;
     if (line === '') {
-      if (paragraph.length > 0) break;
+      if (paragraph.length > 0) {
+        if (endsSentence(paragraph)) break;
+        inList = true;
+      }
+      continue;
+    }
+    if (/^([-*+] |\d+\. )/.test(line) && paragraph.length > 0 && !endsSentence(paragraph)) {
+      inList = true;
+      items.push([line.replace(/^([-*+]|\d+\.) +/, '')]);
+      continue;
+    }
+    if (section && /^[-*+] /.test(line) && paragraph.length === 0) {
+      // A section that opens with a list: its first item is the description.
+      paragraph.push(line.slice(2).trim());
       continue;
     }
     if (/^(#|[-*+] |\d+\. |\||>|<!--)/.test(line)) {
@@ -71,8 +100,32 @@ function firstParagraph(page: string): string | undefined {
     }
     paragraph.push(line);
   }
-  const text = paragraph.join(' ').replace(/\s+/g, ' ').trim();
+  let text = paragraph.join(' ');
+  if (items.length > 0) {
+    const joined = items.map((lines) => lines.join(' ').trim().replace(/[;,.]$/, '').replace(/;? (and|or)$/, ''));
+    text = `${text} ${joined.join('; ')}.`;
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  // A paragraph that introduces a table rather than a list: its last, unfinished sentence goes.
+  if (!/[.!?)]$/.test(text)) {
+    const cut = text.lastIndexOf('. ');
+    if (cut > 0) text = text.slice(0, cut + 1);
+  }
   return text === '' ? undefined : text;
+}
+
+function endsSentence(lines: string[]): boolean {
+  return /[.!?)]$/.test(lines[lines.length - 1]!) && !/:$/.test(lines[lines.length - 1]!);
+}
+
+/** At most `max` characters, cut after the last full sentence that fits (GitHub's limit). */
+function truncateSentences(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max);
+  const cut = Math.max(head.lastIndexOf('. '), head.lastIndexOf('.\n'));
+  if (cut > 0) return head.slice(0, cut + 1);
+  const clause = head.lastIndexOf('; ');
+  return clause > 0 ? `${head.slice(0, clause)}…` : truncate(text, max);
 }
 
 /** The package root: this file lives in src/report or dist/report. */
@@ -167,7 +220,7 @@ export function createSarifReporter(options: SarifOptions = {}): Reporter {
         id: rule.id,
         name: pascalCase(rule.id),
         shortDescription: { text: summary },
-        fullDescription: { text: truncate(help?.description ?? rule.summary, MAX_DESCRIPTION) },
+        fullDescription: { text: truncateSentences(help?.description ?? rule.summary, MAX_DESCRIPTION) },
         help: help ? { text: help.markdown, markdown: help.markdown } : { text: rule.summary, markdown: rule.summary },
         helpUri: `${baseUri}/blob/main/${docsPath.split('/').map(encodeURIComponent).join('/')}`,
         defaultConfiguration,
