@@ -1,0 +1,372 @@
+// Kubernetes Gateway API resources (group gateway.networking.k8s.io) as Istio reads them: Gateways
+// and their listeners, GatewayClasses, the route kinds (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute,
+// UDPRoute) with their parentRefs and backendRefs, ReferenceGrants, and the Service Istio deploys
+// for each Gateway it manages. Every served version (v1, v1beta1, v1alpha2, v1alpha3) has the same
+// fields for what is read here, so the version is not consulted.
+//
+// Sources (istio/istio pilot/pkg/config/kube/gateway):
+// - conversion.go toInternalParentReference: a parentRef defaults to group gateway.networking.k8s.io,
+//   kind Gateway and the route's namespace; Gateway, Service and ServiceEntry parents are supported,
+//   any other kind is ignored (it may belong to another controller).
+// - conversion.go referenceAllowed: a Service or ServiceEntry parent must exist (NotAccepted
+//   "parent service ... not found"); for a Gateway, each listener is tried: `port` must equal the
+//   listener's port and `sectionName` its name (both checked first), then the route's hostnames and
+//   the listener's hostname must intersect (bidirectional wildcard match, no hostnames = `*`), then
+//   the listener's allowedRoutes must admit the route's namespace and kind. A route that no
+//   listener accepts is not programmed on that Gateway at all.
+// - GenerateSupportedKinds: HTTP and HTTPS listeners take HTTPRoute and GRPCRoute, TCP takes
+//   TCPRoute, TLS takes TLSRoute (and TCPRoute when it terminates); `allowedRoutes.kinds`
+//   narrows that set. allowedRoutes.namespaces.from defaults to Same.
+// - conversion.go buildDestination: a backendRef defaults to core Service; a Service backend is
+//   `<name>.<namespace>.svc.cluster.local` and must exist; `kind: Hostname` of group
+//   networking.istio.io names a registry host (a ServiceEntry host) and may not carry a namespace;
+//   a backend in another namespace needs a ReferenceGrant in that namespace from the route's kind
+//   and namespace to Service (convertReferencePolicies / BackendAllowed).
+// - gateway deployment controller (getDefaultName): a Gateway of class `istio` gets a Deployment and
+//   Service named `<gateway>-<class>` (the `gateway.istio.io/name-override` annotation replaces it),
+//   whose ports are the listeners' ports; `networking.istio.io/service-type` sets the Service type.
+//   Waypoints (class istio-waypoint) are named like the Gateway; `istio-remote` deploys nothing.
+import type { FieldPath, Resource } from '../types.js';
+import { hostCovers } from './hosts.js';
+import { labelSelector, namespaceLabels, type LabelSelectorMatcher } from './label-selector.js';
+import type { Mesh } from './mesh.js';
+import { asArray, asString, isObject } from './resource.js';
+import { GATEWAY_API_GROUP } from './waypoints.js';
+
+export const ISTIO_GROUP = 'networking.istio.io';
+/** The controllers of Istio's built-in classes (istio, istio-waypoint, istio-remote). */
+export const ISTIO_CONTROLLERS = new Set(['istio.io/gateway-controller', 'istio.io/mesh-controller', 'istio.io/unmanaged-gateway']);
+const BUILTIN_CLASSES: Record<string, string> = {
+  istio: 'istio.io/gateway-controller',
+  'istio-waypoint': 'istio.io/mesh-controller',
+  'istio-remote': 'istio.io/unmanaged-gateway',
+};
+
+export type GatewayApiRouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
+const ROUTE_KINDS = new Set<string>(['HTTPRoute', 'GRPCRoute', 'TLSRoute', 'TCPRoute', 'UDPRoute']);
+const KINDS_WITH_HOSTNAMES = new Set<string>(['HTTPRoute', 'GRPCRoute', 'TLSRoute']);
+
+export interface Listener {
+  index: number;
+  path: FieldPath;
+  name: string;
+  port?: number;
+  protocol: string;
+  /** Lower-cased; undefined = any host. */
+  hostname?: string;
+  tlsMode?: string;
+  allowedFrom: string;
+  allowedSelector?: LabelSelectorMatcher;
+  /** Route kinds the listener takes: the protocol's, narrowed by allowedRoutes.kinds. */
+  kinds: string[];
+}
+
+export interface GatewayApiGateway {
+  resource: Resource;
+  namespace: string;
+  name: string;
+  className: string;
+  /** Whether an Istio controller implements the Gateway's class. */
+  istio: boolean;
+  listeners: Listener[];
+  /** The Service Istio deploys for it (class `istio` and custom classes of Istio's gateway controller). */
+  generatedService?: { name: string; namespace: string; fqdn: string; ports: number[]; type: string };
+}
+
+export interface ParentRef {
+  index: number;
+  path: FieldPath;
+  group: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  sectionName?: string;
+  port?: number;
+  target: 'gateway' | 'service' | 'serviceentry' | 'other';
+}
+
+export interface BackendRef {
+  ruleIndex: number;
+  path: FieldPath;
+  group: string;
+  kind: string;
+  name: string;
+  /** The backend's namespace: as written, else the route's. */
+  namespace: string;
+  namespaceWritten: boolean;
+  port?: number;
+  weight: number;
+  type: 'service' | 'hostname' | 'other';
+}
+
+export interface GatewayApiRoute {
+  resource: Resource;
+  kind: GatewayApiRouteKind;
+  namespace: string;
+  name: string;
+  /** Lower-cased; empty = every host. */
+  hostnames: { value: string; path: FieldPath }[];
+  parentRefs: ParentRef[];
+  backendRefs: BackendRef[];
+}
+
+/** Why a Gateway parentRef is not accepted, in the order Istio checks (referenceAllowed). */
+export type ParentProblem =
+  | { kind: 'not-found' }
+  | { kind: 'no-listener'; gateway: GatewayApiGateway }
+  | { kind: 'no-hostname'; gateway: GatewayApiGateway; listeners: Listener[] }
+  | { kind: 'not-allowed'; gateway: GatewayApiGateway; listeners: Listener[]; reason: 'namespace' | 'kind' };
+
+export interface ParentResolution {
+  ref: ParentRef;
+  /** Set for a Gateway parent that exists. */
+  gateway?: GatewayApiGateway;
+  /** Listeners that accept the route (Gateway parents). */
+  accepted: Listener[];
+  problem?: ParentProblem;
+}
+
+export interface GatewayApiModel {
+  gateways: GatewayApiGateway[];
+  routes: GatewayApiRoute[];
+  gateway(namespace: string, name: string): GatewayApiGateway | undefined;
+  /** The Istio Gateway whose generated Service is `<namespace>/<name>`. */
+  gatewayOfService(namespace: string, name: string): GatewayApiGateway | undefined;
+  /** How Istio resolves each parentRef of a route; refs of unsupported kinds and of Gateways other controllers implement are left out. */
+  parents(route: GatewayApiRoute): ParentResolution[];
+  /** Whether a ReferenceGrant in the backend's namespace lets the route refer to the Service. */
+  backendGranted(route: GatewayApiRoute, b: BackendRef): boolean;
+  /** Whether a Service backend exists: a Service of the input, or the Service of an Istio Gateway. */
+  serviceExists(namespace: string, name: string): boolean;
+}
+
+const cache = new WeakMap<Mesh, GatewayApiModel>();
+
+export function gatewayApiModel(mesh: Mesh): GatewayApiModel {
+  let m = cache.get(mesh);
+  if (!m) cache.set(mesh, (m = build(mesh)));
+  return m;
+}
+
+/** Route kinds a listener of a protocol takes (GenerateSupportedKinds). */
+function protocolKinds(protocol: string, tlsMode: string | undefined): string[] {
+  switch (protocol) {
+    case 'HTTP':
+    case 'HTTPS':
+      return ['HTTPRoute', 'GRPCRoute'];
+    case 'TCP':
+      return ['TCPRoute'];
+    case 'TLS':
+      return tlsMode === 'Terminate' ? ['TLSRoute', 'TCPRoute'] : ['TLSRoute'];
+    default:
+      return [];
+  }
+}
+
+function readListener(l: unknown, index: number): Listener | undefined {
+  if (!isObject(l)) return undefined;
+  const protocol = asString(l.protocol) ?? '';
+  const tlsMode = isObject(l.tls) ? (asString(l.tls.mode) ?? 'Terminate') : undefined;
+  const allowed = isObject(l.allowedRoutes) ? l.allowedRoutes : {};
+  const ns = isObject(allowed.namespaces) ? allowed.namespaces : {};
+  const allowedFrom = asString(ns.from) ?? 'Same';
+  let kinds = protocolKinds(protocol, tlsMode);
+  const written = asArray(allowed.kinds).filter(isObject);
+  if (written.length > 0) {
+    kinds = kinds.filter((k) => written.some((w) => asString(w.kind) === k && (asString(w.group) ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP));
+  }
+  return {
+    index,
+    path: ['spec', 'listeners', index],
+    name: asString(l.name) ?? '',
+    port: typeof l.port === 'number' ? l.port : undefined,
+    protocol,
+    hostname: asString(l.hostname)?.toLowerCase() || undefined,
+    tlsMode,
+    allowedFrom,
+    allowedSelector: allowedFrom === 'Selector' ? labelSelector(ns.selector) : undefined,
+    kinds,
+  };
+}
+
+function readGateway(r: Resource, classes: Map<string, Resource>): GatewayApiGateway {
+  const className = asString(r.spec.gatewayClassName) ?? '';
+  const controller = asString(classes.get(className)?.spec.controllerName) ?? BUILTIN_CLASSES[className];
+  const istio = controller !== undefined && ISTIO_CONTROLLERS.has(controller);
+  const listeners = asArray(r.spec.listeners).flatMap((l, i) => readListener(l, i) ?? []);
+  let generatedService: GatewayApiGateway['generatedService'];
+  if (controller === 'istio.io/gateway-controller') {
+    const name = r.annotations['gateway.istio.io/name-override'] ?? `${r.name}-${className}`;
+    const ports = [...new Set(listeners.flatMap((l) => (l.port === undefined ? [] : [l.port])))];
+    generatedService = { name, namespace: r.namespace, fqdn: `${name}.${r.namespace}.svc.cluster.local`, ports, type: r.annotations['networking.istio.io/service-type'] ?? 'LoadBalancer' };
+  }
+  return { resource: r, namespace: r.namespace, name: r.name, className, istio, listeners, generatedService };
+}
+
+function readRoute(r: Resource): GatewayApiRoute {
+  const kind = r.kind as GatewayApiRouteKind;
+  const ns = r.namespace;
+  const parentRefs = asArray(r.spec.parentRefs).flatMap((p, index): ParentRef[] => {
+    if (!isObject(p)) return [];
+    const group = asString(p.group) ?? GATEWAY_API_GROUP;
+    const pkind = asString(p.kind) ?? 'Gateway';
+    let target: ParentRef['target'] = 'other';
+    if (group === GATEWAY_API_GROUP && pkind === 'Gateway') target = 'gateway';
+    else if (group === '' && pkind === 'Service') target = 'service';
+    else if (group === ISTIO_GROUP && pkind === 'ServiceEntry') target = 'serviceentry';
+    return [
+      {
+        index,
+        path: ['spec', 'parentRefs', index],
+        group,
+        kind: pkind,
+        name: asString(p.name) ?? '',
+        namespace: asString(p.namespace) ?? ns,
+        sectionName: asString(p.sectionName),
+        port: typeof p.port === 'number' ? p.port : undefined,
+        target,
+      },
+    ];
+  });
+  const backendRefs: BackendRef[] = [];
+  asArray(r.spec.rules).forEach((rule, ruleIndex) => {
+    if (!isObject(rule)) return;
+    asArray(rule.backendRefs).forEach((b, j) => {
+      if (!isObject(b)) return;
+      const group = asString(b.group) ?? '';
+      const bkind = asString(b.kind) ?? 'Service';
+      const written = asString(b.namespace);
+      backendRefs.push({
+        ruleIndex,
+        path: ['spec', 'rules', ruleIndex, 'backendRefs', j],
+        group,
+        kind: bkind,
+        name: asString(b.name) ?? '',
+        namespace: written ?? ns,
+        namespaceWritten: written !== undefined,
+        port: typeof b.port === 'number' ? b.port : undefined,
+        weight: typeof b.weight === 'number' ? b.weight : 1,
+        type: group === '' && bkind === 'Service' ? 'service' : group === ISTIO_GROUP && bkind === 'Hostname' ? 'hostname' : 'other',
+      });
+    });
+  });
+  return {
+    resource: r,
+    kind,
+    namespace: ns,
+    name: r.name,
+    hostnames: KINDS_WITH_HOSTNAMES.has(kind) ? asArray(r.spec.hostnames).flatMap((h, i) => (typeof h === 'string' ? [{ value: h.toLowerCase(), path: ['spec', 'hostnames', i] as FieldPath }] : [])) : [],
+    parentRefs,
+    backendRefs,
+  };
+}
+
+/** Listener hostname and route hostnames intersect (bidirectional wildcard match; none = any). */
+export function hostnamesIntersect(listener: Listener, route: GatewayApiRoute): boolean {
+  if (!listener.hostname) return true;
+  const hosts = route.hostnames.length > 0 ? route.hostnames.map((h) => h.value) : ['*'];
+  return hosts.some((h) => hostCovers(listener.hostname!, h) || hostCovers(h, listener.hostname!));
+}
+
+function build(mesh: Mesh): GatewayApiModel {
+  const classes = new Map<string, Resource>();
+  const gatewayResources: Resource[] = [];
+  const routes: GatewayApiRoute[] = [];
+  /** `<fromKind>/<fromNamespace>/<toNamespace>` → allowed Service names ('*' = all). */
+  const grants = new Map<string, Set<string>>();
+  for (const r of mesh.resources) {
+    if (r.group !== GATEWAY_API_GROUP) continue;
+    if (r.kind === 'GatewayClass') {
+      if (!classes.has(r.name)) classes.set(r.name, r);
+    } else if (r.kind === 'Gateway') gatewayResources.push(r);
+    else if (ROUTE_KINDS.has(r.kind)) routes.push(readRoute(r));
+    else if (r.kind === 'ReferenceGrant') {
+      const tos = asArray(r.spec.to).filter(isObject).filter((t) => (asString(t.group) ?? '') === '' && asString(t.kind) === 'Service');
+      for (const f of asArray(r.spec.from)) {
+        if (!isObject(f) || asString(f.group) !== GATEWAY_API_GROUP) continue;
+        const key = `${asString(f.kind) ?? ''}/${asString(f.namespace) ?? ''}/${r.namespace}`;
+        let names = grants.get(key);
+        if (!names) grants.set(key, (names = new Set()));
+        for (const t of tos) names.add(asString(t.name) ?? '*');
+      }
+    }
+  }
+  const byKey = new Map<string, GatewayApiGateway>();
+  const byService = new Map<string, GatewayApiGateway>();
+  const gateways: GatewayApiGateway[] = [];
+  for (const r of gatewayResources) {
+    const key = `${r.namespace}/${r.name}`;
+    if (byKey.has(key)) continue;
+    const g = readGateway(r, classes);
+    byKey.set(key, g);
+    gateways.push(g);
+    if (g.generatedService) {
+      const sk = `${g.namespace}/${g.generatedService.name}`;
+      if (!byService.has(sk)) byService.set(sk, g);
+    }
+  }
+
+  const admitsNamespace = (l: Listener, gw: GatewayApiGateway, ns: string): boolean => {
+    switch (l.allowedFrom) {
+      case 'All':
+        return true;
+      case 'Selector':
+        return l.allowedSelector?.(namespaceLabels(ns, mesh.get('Namespace', '', ns)?.labels)) ?? false;
+      case 'Same':
+        return gw.namespace === ns;
+      default:
+        return false;
+    }
+  };
+
+  const parents = (route: GatewayApiRoute): ParentResolution[] => {
+    const out: ParentResolution[] = [];
+    for (const ref of route.parentRefs) {
+      if (ref.target === 'other') continue;
+      if (ref.target === 'service') {
+        const exists = mesh.get('Service', ref.namespace, ref.name) !== undefined || byService.has(`${ref.namespace}/${ref.name}`);
+        out.push({ ref, accepted: [], problem: exists ? undefined : { kind: 'not-found' } });
+        continue;
+      }
+      if (ref.target === 'serviceentry') {
+        out.push({ ref, accepted: [], problem: mesh.get('ServiceEntry', ref.namespace, ref.name) ? undefined : { kind: 'not-found' } });
+        continue;
+      }
+      const gw = byKey.get(`${ref.namespace}/${ref.name}`);
+      if (!gw) {
+        out.push({ ref, accepted: [], problem: { kind: 'not-found' } });
+        continue;
+      }
+      if (!gw.istio) continue;
+      const bySection = gw.listeners.filter((l) => (ref.port === undefined || l.port === ref.port) && (ref.sectionName === undefined || l.name === ref.sectionName));
+      if (bySection.length === 0) {
+        out.push({ ref, gateway: gw, accepted: [], problem: { kind: 'no-listener', gateway: gw } });
+        continue;
+      }
+      const byHost = bySection.filter((l) => hostnamesIntersect(l, route));
+      if (byHost.length === 0) {
+        out.push({ ref, gateway: gw, accepted: [], problem: { kind: 'no-hostname', gateway: gw, listeners: bySection } });
+        continue;
+      }
+      const byNs = byHost.filter((l) => admitsNamespace(l, gw, route.namespace));
+      const accepted = byNs.filter((l) => l.kinds.includes(route.kind));
+      if (accepted.length > 0) out.push({ ref, gateway: gw, accepted });
+      else out.push({ ref, gateway: gw, accepted: [], problem: { kind: 'not-allowed', gateway: gw, listeners: byHost, reason: byNs.length === 0 ? 'namespace' : 'kind' } });
+    }
+    return out;
+  };
+
+  return {
+    gateways,
+    routes,
+    gateway: (namespace, name) => byKey.get(`${namespace}/${name}`),
+    gatewayOfService: (namespace, name) => byService.get(`${namespace}/${name}`),
+    parents,
+    backendGranted: (route, b) => {
+      if (b.namespace === route.namespace) return true;
+      const names = grants.get(`${route.kind}/${route.namespace}/${b.namespace}`);
+      return names !== undefined && (names.has('*') || names.has(b.name));
+    },
+    serviceExists: (namespace, name) => mesh.get('Service', namespace, name) !== undefined || byService.has(`${namespace}/${name}`),
+  };
+}
