@@ -42,6 +42,10 @@ export const CATALOG_ORDER = [
   'waypoint-traffic-type-mismatch',
   'wildcard-service-entry-without-waypoint',
   'ambient-egress-unrestricted',
+  'gateway-api-parent-not-found',
+  'gateway-api-listener-not-found',
+  'gateway-api-hostname-mismatch',
+  'gateway-api-route-not-allowed',
 ] as const;
 
 let cache: Promise<Rule[]> | undefined;
