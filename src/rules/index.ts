@@ -46,6 +46,8 @@ export const CATALOG_ORDER = [
   'gateway-api-listener-not-found',
   'gateway-api-hostname-mismatch',
   'gateway-api-route-not-allowed',
+  'gateway-api-backend-not-granted',
+  'gateway-api-hostname-backend-unregistered',
 ] as const;
 
 let cache: Promise<Rule[]> | undefined;
