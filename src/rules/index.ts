@@ -48,6 +48,7 @@ export const CATALOG_ORDER = [
   'gateway-api-route-not-allowed',
   'gateway-api-backend-not-granted',
   'gateway-api-hostname-backend-unregistered',
+  'gateway-api-egress-route-incomplete',
 ] as const;
 
 let cache: Promise<Rule[]> | undefined;

@@ -1,0 +1,86 @@
+import { gatewayApiModel, type GatewayApiRoute } from '../model/gateway-api.js';
+import { hostCovers } from '../model/hosts.js';
+import type { Rule } from './types.js';
+
+// The two hops of a Gateway API egress gateway (istio.io docs/tasks/traffic-management/egress/
+// egress-gateway, "Gateway API" tab): a mesh route (parentRef the ServiceEntry or Service of the
+// external host) sends the host to the `<gateway>-istio` Service Istio deploys for the egress
+// Gateway, and a second route attached to that Gateway forwards it to the external host. Istio
+// programs the gateway only from the routes it accepts on a listener (conversion.go
+// referenceAllowed), so a host that no accepted route on the listener of that port carries reaches
+// the gateway with nowhere to go (404 for HTTP, a reset for TLS), and a port that is none of the
+// Gateway's listeners is not open on its Service at all.
+export const rule: Rule = {
+  id: 'gateway-api-egress-route-incomplete',
+  severity: 'error',
+  summary: "A mesh route sends an external host to an egress Gateway's generated Service, but no route on that Gateway forwards the host on that port",
+  docs: 'docs/rules/gateway-api-egress-route-incomplete.md',
+  check({ mesh, report }) {
+    const model = gatewayApiModel(mesh);
+    const accepted = new Map<GatewayApiRoute, ReturnType<typeof model.parents>>();
+    const parentsOf = (r: GatewayApiRoute) => {
+      let p = accepted.get(r);
+      if (!p) accepted.set(r, (p = model.parents(r)));
+      return p;
+    };
+    // Routes attached to each Gateway, by `namespace/name`, computed once.
+    const onGateway = new Map<string, GatewayApiRoute[]>();
+    for (const r of model.routes) {
+      for (const p of parentsOf(r)) {
+        if (!p.gateway || p.accepted.length === 0) continue;
+        const key = `${p.gateway.namespace}/${p.gateway.name}`;
+        const list = onGateway.get(key) ?? [];
+        if (!list.includes(r)) list.push(r);
+        onGateway.set(key, list);
+      }
+    }
+    const entryByKey = new Map(mesh.serviceEntries.map((s) => [`${s.namespace}/${s.resource.name}`, s] as const));
+    for (const route of model.routes) {
+      const meshParents = route.parentRefs.filter((p) => p.target === 'serviceentry' || p.target === 'service');
+      if (meshParents.length === 0) continue;
+      let hosts: string[] = [];
+      for (const p of meshParents) {
+        if (p.target === 'serviceentry') {
+          const se = entryByKey.get(`${p.namespace}/${p.name}`);
+          if (se) hosts.push(...se.hosts.map((h) => h.host));
+        } else hosts.push(`${p.name}.${p.namespace}.svc.cluster.local`);
+      }
+      if (route.hostnames.length > 0) hosts = hosts.filter((h) => route.hostnames.some((rh) => hostCovers(rh.value, h) || hostCovers(h, rh.value)));
+      hosts = [...new Set(hosts)];
+      if (hosts.length === 0) continue;
+      for (const b of route.backendRefs) {
+        if (b.type !== 'service') continue;
+        const gw = model.gatewayOfService(b.namespace, b.name);
+        if (!gw || !gw.generatedService) continue;
+        if (b.port === undefined) continue;
+        const listeners = gw.listeners.filter((l) => l.port === b.port);
+        if (listeners.length === 0) {
+          report({
+            resource: route.resource,
+            path: [...b.path, 'port'],
+            message: `${route.resource.ref} sends ${hosts.join(', ')} to ${b.name}:${b.port}, the Service Istio deploys for Gateway ${gw.namespace}/${gw.name}, but that Gateway has no listener on port ${b.port} (its Service's ports are the listeners': ${gw.generatedService.ports.join(', ') || 'none'}): the connection to the egress gateway fails. Send to a listener's port, or add a listener on ${b.port}.`,
+          });
+          continue;
+        }
+        const forwarders = onGateway.get(`${gw.namespace}/${gw.name}`) ?? [];
+        const missing = hosts.filter(
+          (h) =>
+            !forwarders.some((fr) =>
+              parentsOf(fr).some(
+                (p) =>
+                  p.gateway === gw &&
+                  p.accepted.some((l) => l.port === b.port && (!l.hostname || hostCovers(l.hostname, h))) &&
+                  (fr.hostnames.length === 0 || fr.hostnames.some((rh) => hostCovers(rh.value, h))),
+              ),
+            ),
+        );
+        if (missing.length === 0) continue;
+        report({
+          resource: route.resource,
+          path: b.path,
+          message: `${route.resource.ref} sends ${missing.join(', ')} to egress Gateway ${gw.namespace}/${gw.name} (Service ${b.name}, port ${b.port}), but no route accepted on that Gateway's port ${b.port} forwards ${missing.length > 1 ? 'these hosts' : 'this host'}: the gateway has no route for ${missing.length > 1 ? 'them' : 'it'} (404 for HTTP, a reset for TLS). Add a route with parentRef ${gw.name} and hostname ${missing[0]} that sends to the external host.`,
+        });
+      }
+    }
+  },
+};
