@@ -16,6 +16,7 @@ import { overwrittenInput, type ReadFile } from './output-guard.js';
 import { OutputError } from './streams.js';
 import { escapeKeepingNewlines } from '../report/escape.js';
 import { InputTooLargeError } from '../load/index.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 
 export class UsageError extends Error {}
 
@@ -26,7 +27,8 @@ Lints Kubernetes and Istio manifests for egress mistakes. Paths default to "."; 
 walked for .yaml, .yml and .json files; "-" reads standard input.
 
 Options:
-  --format text|json|sarif|github     report format (default text)
+  --format text|json|sarif|github|compact
+                                      report format (default text; compact: file:line:col: severity message [rule])
   --output FILE                       write the report to FILE instead of standard output
   --namespace NS                      namespace of documents without one (default "default")
   --istio-version X.Y                 Istio semantics to apply (default ${LATEST_ISTIO.major}.${LATEST_ISTIO.minor})
@@ -34,7 +36,8 @@ Options:
   --config FILE                       config file (default: .mesh-egress-lint.yaml from the cwd upward)
   --context DIR                       load DIR into the model too, without reporting its findings (repeatable)
   --fail-on error|warning|info|never  lowest severity that makes the exit code 1 (default error)
-  --quiet                             report errors only; warnings and infos do not count for the exit code
+  --quiet                             report errors only; warnings and infos are not counted
+  --max-warnings N                    exit 1 when there are more than N warnings
   --baseline FILE                     report only findings not recorded in FILE
   --write-baseline FILE               record the current findings in FILE; they are then reported
                                       as baselined, so the run exits 0
@@ -97,6 +100,7 @@ async function run(io: CliIO): Promise<number> {
         context: { type: 'string', multiple: true },
         'fail-on': { type: 'string' },
         quiet: { type: 'boolean' },
+        'max-warnings': { type: 'string' },
         baseline: { type: 'string' },
         'write-baseline': { type: 'string' },
         timing: { type: 'boolean' },
@@ -122,9 +126,11 @@ async function run(io: CliIO): Promise<number> {
 
   const config: ResolvedConfig = loadConfig(io.cwd, v.config, await loadRules());
   const format = v.format ?? 'text';
-  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown --format "${format}" (text, json, sarif, github)`);
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown --format "${format}" (${REPORT_FORMATS.join(', ')})`);
   const failOn = v['fail-on'] ?? config.failOn ?? 'error';
   if (!['error', 'warning', 'info', 'never'].includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (error, warning, info, never)`);
+  const maxWarnings = v['max-warnings'] === undefined ? undefined : Number(v['max-warnings']);
+  if (maxWarnings !== undefined && (!/^\d+$/.test(v['max-warnings']!) || !Number.isSafeInteger(maxWarnings))) throw new UsageError(`--max-warnings "${v['max-warnings']}" is not a whole number of 0 or more`);
   const istioVersion = parseIstioVersion(v['istio-version'] ?? config.istioVersion);
   const namespace = v.namespace ?? config.namespace ?? 'default';
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace "${namespace}" is not a valid namespace name`);
@@ -182,16 +188,21 @@ async function run(io: CliIO): Promise<number> {
   const post = postprocess.apply(result, { cwd: io.cwd, baseline: v.baseline, writeBaseline: v['write-baseline'] });
   if (post.written) io.stderr(`mesh-egress-lint: wrote baseline ${post.written.file} (${post.written.findings} finding${post.written.findings === 1 ? '' : 's'})\n`);
 
+  // As ESLint's --quiet: warnings and infos are neither shown, counted in the summary, nor counted
+  // for the exit code or --max-warnings.
   let shown = result.findings;
-  // As ESLint's --quiet: warnings and infos are neither shown nor counted for the exit code.
-  if (v.quiet) shown = shown.filter((f) => f.severity === 'error');
+  let summary = result.summary;
+  if (v.quiet) {
+    shown = shown.filter((f) => f.severity === 'error');
+    summary = { ...summary, warnings: 0, infos: 0 };
+  }
   const { getReporter } = await import('../report/index.js');
   const color = format === 'text' && !v.output && !v['no-color'] && colorWanted(io);
   const severities = Object.fromEntries(Object.entries(result.severities));
   const text = getReporter(format as 'text')({
     tool: TOOL,
     findings: shown,
-    summary: result.summary,
+    summary,
     rules: result.rules,
     severities,
     cwd: io.cwd,
@@ -205,6 +216,10 @@ async function run(io: CliIO): Promise<number> {
     }
   } else io.stdout(text);
   if (v.timing) io.stderr(formatTimings(result, performance.now() - reportStart));
+  if (maxWarnings !== undefined && summary.warnings > maxWarnings) {
+    io.stderr(`mesh-egress-lint: ${summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
   if (failOn === 'never') return 0;
   return shown.some((f) => atOrAbove(f.severity, failOn as Severity)) ? 1 : 0;
 }

@@ -4,15 +4,17 @@ import { sarifReport } from './sarif.js';
 import { textReport } from './text.js';
 import type { Reporter } from './types.js';
 
-export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
+import { compactReport } from './compact.js';
+import type { ReportFormat } from './formats.js';
 
-export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif', 'github'];
+export { REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 const REPORTERS: Record<ReportFormat, Reporter> = {
   text: textReport,
   json: jsonReport,
   sarif: sarifReport,
   github: githubReport,
+  compact: compactReport,
 };
 
 export function getReporter(format: ReportFormat): Reporter {
