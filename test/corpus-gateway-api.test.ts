@@ -1,0 +1,91 @@
+// The Gateway API tab of istio.io's egress gateway task (test/corpus/istio-io/egress-gateway, see
+// its README for the source and commit): each section's blocks, linted together the way the page
+// applies them, are clean; a variant of one block with one realistic mistake gives exactly the
+// findings that mistake causes, at the line of the mistake.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintYaml } from './helpers.js';
+
+const DIR = path.resolve(__dirname, 'corpus', 'istio-io', 'egress-gateway');
+const read = (n: number) => readFileSync(path.join(DIR, `egress-gateway__${n}.yaml`), 'utf8');
+const file = (n: number) => `egress-gateway__${n}.yaml`;
+
+const HTTP = [1, 2, 3];
+const HTTPS = [4, 5];
+
+/** The 1-based line number of the `nth` (1-based) line that is `needle` once trimmed. */
+function lineOf(text: string, needle: string, nth = 1): number {
+  let seen = 0;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim() === needle && ++seen === nth) return i + 1;
+  }
+  throw new Error(`"${needle}" (#${nth}) not in the block`);
+}
+
+/** Replaces exactly one occurrence (the `nth`) of `from`, so a variant cannot silently miss. */
+function replaceOnce(text: string, from: string, to: string, nth = 1): string {
+  let at = -1;
+  for (let k = 0; k < nth; k++) at = text.indexOf(from, at + 1);
+  if (at === -1) throw new Error(`"${from}" (#${nth}) not in the block`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+async function findings(blocks: number[], edit?: { block: number; text: string }, drop?: number) {
+  const files: Record<string, string> = {};
+  for (const n of blocks) if (n !== drop) files[file(n)] = edit?.block === n ? edit.text : read(n);
+  const result = await lintYaml(files);
+  return result.findings.map((f) => `${f.ruleId} ${path.basename(f.file)}:${f.line}`).sort();
+}
+
+describe('istio.io egress gateway task, Gateway API tab', () => {
+  it('the HTTP section (__1 + __2 + __3) lints clean', async () => {
+    expect(await findings(HTTP)).toEqual([]);
+  });
+
+  it('the HTTPS section (__4 + __5) lints clean', async () => {
+    expect(await findings(HTTPS)).toEqual([]);
+  });
+
+  it('forgetting the ServiceEntry: the mesh route has no parent and the gateway forwards to an unknown host', async () => {
+    const t = read(3);
+    expect(await findings(HTTP, undefined, 1)).toEqual(
+      [`gateway-api-parent-not-found ${file(3)}:${lineOf(t, 'name: cnn', 1)}`, `gateway-api-hostname-backend-unregistered ${file(3)}:${lineOf(t, 'name: edition.cnn.com')}`].sort(),
+    );
+  });
+
+  it('the forward route naming the generated Service instead of the Gateway', async () => {
+    const t = replaceOnce(read(3), '  - name: cnn-egress-gateway\n', '  - name: cnn-egress-gateway-istio\n');
+    expect(await findings(HTTP, { block: 3, text: t })).toEqual(
+      [
+        `gateway-api-parent-not-found ${file(3)}:${lineOf(t, '- name: cnn-egress-gateway-istio', 2)}`,
+        `gateway-api-egress-route-incomplete ${file(3)}:${lineOf(t, '- name: cnn-egress-gateway-istio', 1)}`,
+      ].sort(),
+    );
+  });
+
+  it('the mesh route sending to a port the Gateway has no listener on', async () => {
+    const t = replaceOnce(read(3), 'port: 80', 'port: 443');
+    expect(await findings(HTTP, { block: 3, text: t })).toEqual([`gateway-api-egress-route-incomplete ${file(3)}:${lineOf(t, 'port: 443')}`]);
+  });
+
+  it('the forward route for another host than the listener', async () => {
+    const t = replaceOnce(read(3), '  - edition.cnn.com\n', '  - www.cnn.com\n');
+    expect(await findings(HTTP, { block: 3, text: t })).toEqual(
+      [`gateway-api-hostname-mismatch ${file(3)}:${lineOf(t, '- www.cnn.com')}`, `gateway-api-egress-route-incomplete ${file(3)}:${lineOf(t, '- name: cnn-egress-gateway-istio')}`].sort(),
+    );
+  });
+
+  it('the HTTPS forward route attached to a listener name the Gateway does not have', async () => {
+    const t = replaceOnce(read(5), '  - name: cnn-egress-gateway\n', '  - name: cnn-egress-gateway\n    sectionName: https\n');
+    expect(await findings(HTTPS, { block: 5, text: t })).toEqual(
+      [`gateway-api-listener-not-found ${file(5)}:${lineOf(t, 'sectionName: https')}`, `gateway-api-egress-route-incomplete ${file(5)}:${lineOf(t, '- name: cnn-egress-gateway-istio')}`].sort(),
+    );
+  });
+
+  it('the HTTPS Gateway applied in another namespace than its routes', async () => {
+    const t = replaceOnce(read(5), '  name: cnn-egress-gateway\n', '  name: cnn-egress-gateway\n  namespace: istio-egress\n');
+    expect(await findings(HTTPS, { block: 5, text: t })).toEqual([`gateway-api-parent-not-found ${file(5)}:${lineOf(t, '- name: cnn-egress-gateway', 1)}`]);
+  });
+});
