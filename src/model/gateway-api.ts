@@ -138,6 +138,11 @@ export interface GatewayApiModel {
   backendGranted(route: GatewayApiRoute, b: BackendRef): boolean;
   /** Whether a Service backend exists: a Service of the input, or the Service of an Istio Gateway. */
   serviceExists(namespace: string, name: string): boolean;
+  /**
+   * Whether some route Istio accepts on the Gateway carries `host` on a listener of `port` (any
+   * port when undefined): the listener's hostname and the route's hostnames both cover it.
+   */
+  forwards(gw: GatewayApiGateway, host: string, port?: number): boolean;
 }
 
 const cache = new WeakMap<Mesh, GatewayApiModel>();
@@ -356,9 +361,32 @@ function build(mesh: Mesh): GatewayApiModel {
     return out;
   };
 
+  // Routes accepted on each Gateway with the listeners that took them, computed on first use.
+  let acceptedOn: Map<GatewayApiGateway, { route: GatewayApiRoute; listeners: Listener[] }[]> | undefined;
+  const forwards = (gw: GatewayApiGateway, host: string, port?: number): boolean => {
+    if (!acceptedOn) {
+      acceptedOn = new Map();
+      for (const r of routes) {
+        for (const p of parents(r)) {
+          if (!p.gateway || p.accepted.length === 0) continue;
+          const list = acceptedOn.get(p.gateway) ?? [];
+          list.push({ route: r, listeners: p.accepted });
+          acceptedOn.set(p.gateway, list);
+        }
+      }
+    }
+    const h = host.toLowerCase();
+    return (acceptedOn.get(gw) ?? []).some(
+      ({ route, listeners }) =>
+        listeners.some((l) => (port === undefined || l.port === port) && (!l.hostname || hostCovers(l.hostname, h))) &&
+        (route.hostnames.length === 0 || route.hostnames.some((rh) => hostCovers(rh.value, h))),
+    );
+  };
+
   return {
     gateways,
     routes,
+    forwards,
     gateway: (namespace, name) => byKey.get(`${namespace}/${name}`),
     gatewayOfService: (namespace, name) => byService.get(`${namespace}/${name}`),
     parents,

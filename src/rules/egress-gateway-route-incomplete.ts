@@ -2,6 +2,8 @@
 // a `mesh` rule sends host H to the egress gateway Service, and a rule bound to a Gateway running on
 // those gateway pods forwards H to the external host. Either half alone breaks egress.
 import { egressGatewayService, gatewaySelectsService, hostsSentOnward, isEgressGateway, routeIndex, serviceTarget, type ServiceTarget } from '../model/egress.js';
+import { gatewayApiModel } from '../model/gateway-api.js';
+import { parseServiceFqdn } from '../model/hosts.js';
 import type { GatewayInfo } from '../model/kinds.js';
 import type { Mesh } from '../model/mesh.js';
 import type { Rule } from './types.js';
@@ -45,6 +47,13 @@ export const rule: Rule = {
       }
       return v;
     };
+    // A mesh rule may send to the Service Istio deploys for a Gateway API Gateway; routes attached
+    // to that Gateway (HTTPRoute, TLSRoute, ...) forward from there, not VirtualServices.
+    const gatewayApi = gatewayApiModel(mesh);
+    const gatewayApiTarget = (host: string) => {
+      const svc = parseServiceFqdn(host);
+      return svc && gatewayApi.gatewayOfService(svc.namespace, svc.name);
+    };
     for (const vs of mesh.virtualServices) {
       for (const r of vs.rules) {
         const dests = idx.destinationsOf(vs, r);
@@ -53,6 +62,19 @@ export const rule: Rule = {
         // (a) sidecars → egress gateway, and nothing on the gateway forwards the host.
         if (r.gateways.some((g) => g.mesh)) {
           for (const d of dests) {
+            const gwApi = gatewayApiTarget(d.host);
+            if (gwApi) {
+              const unrouted = hostsSentOnward(vs, r)
+                .filter((h) => h !== d.host)
+                .filter((h) => !gatewayApi.forwards(gwApi, h, d.port));
+              if (unrouted.length === 0) continue;
+              report({
+                resource: vs.resource,
+                path: [...d.path, 'host'],
+                message: `Sidecars send ${list(unrouted)} to ${d.host}, the Service of Gateway API Gateway ${gwApi.namespace}/${gwApi.name}, but no route Istio accepts on that Gateway${d.port !== undefined ? ` on port ${d.port}` : ''} forwards ${unrouted.length > 1 ? 'them' : 'it'}: the gateway has no route, so requests get 404 or connections are reset. Attach an HTTPRoute or TLSRoute for ${list(unrouted)} to ${gwApi.name}.`,
+              });
+              continue;
+            }
             const target = egressGatewayService(mesh, d.host);
             if (!target) continue;
             // The gateway routes by the Host it receives: an authority rewrite replaces the VS hosts.

@@ -1,4 +1,4 @@
-import { gatewayApiModel, type GatewayApiRoute } from '../model/gateway-api.js';
+import { gatewayApiModel } from '../model/gateway-api.js';
 import { hostCovers } from '../model/hosts.js';
 import type { Rule } from './types.js';
 
@@ -17,23 +17,6 @@ export const rule: Rule = {
   docs: 'docs/rules/gateway-api-egress-route-incomplete.md',
   check({ mesh, report }) {
     const model = gatewayApiModel(mesh);
-    const accepted = new Map<GatewayApiRoute, ReturnType<typeof model.parents>>();
-    const parentsOf = (r: GatewayApiRoute) => {
-      let p = accepted.get(r);
-      if (!p) accepted.set(r, (p = model.parents(r)));
-      return p;
-    };
-    // Routes attached to each Gateway, by `namespace/name`, computed once.
-    const onGateway = new Map<string, GatewayApiRoute[]>();
-    for (const r of model.routes) {
-      for (const p of parentsOf(r)) {
-        if (!p.gateway || p.accepted.length === 0) continue;
-        const key = `${p.gateway.namespace}/${p.gateway.name}`;
-        const list = onGateway.get(key) ?? [];
-        if (!list.includes(r)) list.push(r);
-        onGateway.set(key, list);
-      }
-    }
     const entryByKey = new Map(mesh.serviceEntries.map((s) => [`${s.namespace}/${s.resource.name}`, s] as const));
     for (const route of model.routes) {
       const meshParents = route.parentRefs.filter((p) => p.target === 'serviceentry' || p.target === 'service');
@@ -62,18 +45,7 @@ export const rule: Rule = {
           });
           continue;
         }
-        const forwarders = onGateway.get(`${gw.namespace}/${gw.name}`) ?? [];
-        const missing = hosts.filter(
-          (h) =>
-            !forwarders.some((fr) =>
-              parentsOf(fr).some(
-                (p) =>
-                  p.gateway === gw &&
-                  p.accepted.some((l) => l.port === b.port && (!l.hostname || hostCovers(l.hostname, h))) &&
-                  (fr.hostnames.length === 0 || fr.hostnames.some((rh) => hostCovers(rh.value, h))),
-              ),
-            ),
-        );
+        const missing = hosts.filter((h) => !model.forwards(gw, h, b.port));
         if (missing.length === 0) continue;
         report({
           resource: route.resource,

@@ -1,4 +1,6 @@
 import { expandClusterLocal, looksClusterLocal } from '../model/external-hosts.js';
+import { gatewayApiModel } from '../model/gateway-api.js';
+import { parseServiceFqdn } from '../model/hosts.js';
 import type { ServiceInfo } from '../model/kinds.js';
 import { pushTo } from '../util/collections.js';
 import { editDistance } from '../util/suggest.js';
@@ -22,12 +24,18 @@ export const rule: Rule = {
       const first = firstFqdnByName.get(s.name);
       if (first === undefined || s.fqdn < first) firstFqdnByName.set(s.name, s.fqdn);
     }
+    // The Service Istio deploys for a Gateway API Gateway (`<gateway>-istio`) has no manifest.
+    const gatewayApi = gatewayApiModel(mesh);
+    const generated = (fqdn: string) => {
+      const svc = parseServiceFqdn(fqdn);
+      return svc !== undefined && gatewayApi.gatewayOfService(svc.namespace, svc.name) !== undefined;
+    };
     for (const d of mesh.routeDestinations()) {
       const raw = d.rawHost.trim();
       if (!raw || raw.startsWith('*') || !looksClusterLocal(mesh, raw)) continue;
       const fqdn = expandClusterLocal(raw, d.vs.namespace);
       if (mesh.serviceByHost(fqdn) || mesh.firstServiceEntryFor(fqdn) || mesh.firstServiceEntryFor(d.host)) continue;
-      if (INSTALLED_BY_ISTIO.some((s) => s.fqdn === fqdn)) continue;
+      if (INSTALLED_BY_ISTIO.some((s) => s.fqdn === fqdn) || generated(fqdn)) continue;
       const svcNs = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[1]! : undefined;
       const candidates: { name: string; fqdn: string }[] = svcNs ? [...(byNamespace.get(svcNs) ?? []), ...INSTALLED_BY_ISTIO.filter((s) => s.namespace === svcNs)] : [];
       const name = fqdn.split('.')[0]!;
