@@ -57,6 +57,8 @@ export interface Listener {
   tlsMode?: string;
   allowedFrom: string;
   allowedSelector?: LabelSelectorMatcher;
+  /** The selector looks at `kubernetes.io/metadata.name` only, which every Namespace carries. */
+  selectsOnNameOnly: boolean;
   /** Route kinds the listener takes: the protocol's, narrowed by allowedRoutes.kinds. */
   kinds: string[];
 }
@@ -153,6 +155,14 @@ export function gatewayApiModel(mesh: Mesh): GatewayApiModel {
   return m;
 }
 
+/** The label keys a selector tests (matchLabels and matchExpressions). */
+function selectorKeys(sel: unknown): string[] {
+  if (!isObject(sel)) return [];
+  const keys = isObject(sel.matchLabels) ? Object.keys(sel.matchLabels) : [];
+  for (const e of asArray(sel.matchExpressions)) if (isObject(e)) keys.push(asString(e.key) ?? '');
+  return keys;
+}
+
 /** Route kinds a listener of a protocol takes (GenerateSupportedKinds). */
 function protocolKinds(protocol: string, tlsMode: string | undefined): string[] {
   switch (protocol) {
@@ -190,6 +200,7 @@ function readListener(l: unknown, index: number): Listener | undefined {
     tlsMode,
     allowedFrom,
     allowedSelector: allowedFrom === 'Selector' ? labelSelector(ns.selector) : undefined,
+    selectsOnNameOnly: allowedFrom === 'Selector' && selectorKeys(ns.selector).every((k) => k === 'kubernetes.io/metadata.name') && selectorKeys(ns.selector).length > 0,
     kinds,
   };
 }
@@ -315,8 +326,13 @@ function build(mesh: Mesh): GatewayApiModel {
     switch (l.allowedFrom) {
       case 'All':
         return true;
-      case 'Selector':
-        return l.allowedSelector?.(namespaceLabels(ns, mesh.get('Namespace', '', ns)?.labels)) ?? false;
+      case 'Selector': {
+        // A Namespace the input does not hold has labels the linter cannot see: only a selector
+        // that refuses it on its name alone (kubernetes.io/metadata.name) is taken as a refusal.
+        const own = mesh.get('Namespace', '', ns);
+        const matches = l.allowedSelector?.(namespaceLabels(ns, own?.labels)) ?? false;
+        return matches || (own === undefined && l.allowedSelector !== undefined && !l.selectsOnNameOnly);
+      }
       case 'Same':
         return gw.namespace === ns;
       default:
