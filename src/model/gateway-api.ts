@@ -340,7 +340,14 @@ function build(mesh: Mesh): GatewayApiModel {
     }
   };
 
+  // Every rule asks about the same routes: each route's parents are resolved once.
+  const resolved = new Map<GatewayApiRoute, ParentResolution[]>();
   const parents = (route: GatewayApiRoute): ParentResolution[] => {
+    let known = resolved.get(route);
+    if (!known) resolved.set(route, (known = resolveParents(route)));
+    return known;
+  };
+  const resolveParents = (route: GatewayApiRoute): ParentResolution[] => {
     const out: ParentResolution[] = [];
     for (const ref of route.parentRefs) {
       if (ref.target === 'other') continue;
