@@ -1,5 +1,6 @@
-// The Gateway API tab of istio.io's egress gateway task (test/corpus/istio-io/egress-gateway, see
-// its README for the source and commit): each section's blocks, linted together the way the page
+// The Gateway API tabs of istio.io's egress gateway and egress gateway TLS origination tasks
+// (test/corpus/istio-io/egress-gateway and egress-gateway-tls-origination, whose READMEs give the
+// source and commit): each section's blocks, linted together the way the page
 // applies them, are clean; a variant of one block with one realistic mistake gives exactly the
 // findings that mistake causes, at the line of the mistake.
 import { readFileSync } from 'node:fs';
@@ -87,5 +88,47 @@ describe('istio.io egress gateway task, Gateway API tab', () => {
   it('the HTTPS Gateway applied in another namespace than its routes', async () => {
     const t = replaceOnce(read(5), '  name: cnn-egress-gateway\n', '  name: cnn-egress-gateway\n  namespace: istio-egress\n');
     expect(await findings(HTTPS, { block: 5, text: t })).toEqual([`gateway-api-parent-not-found ${file(5)}:${lineOf(t, '- name: cnn-egress-gateway', 1)}`]);
+  });
+});
+
+describe('istio.io egress gateway TLS origination task, Gateway API tab', () => {
+  const TLS_DIR = path.resolve(__dirname, 'corpus', 'istio-io', 'egress-gateway-tls-origination');
+  const name = (n: number) => `egress-gateway-tls-origination__${n}.yaml`;
+  const block = (n: number) => readFileSync(path.join(TLS_DIR, name(n)), 'utf8');
+  async function lintSet(blocks: number[], edit?: { block: number; text: string }) {
+    const files: Record<string, string> = {};
+    for (const n of blocks) files[name(n)] = edit?.block === n ? edit.text : block(n);
+    return (await lintYaml(files)).findings.map((f) => `${f.ruleId} ${path.basename(f.file)}:${f.line}`).sort();
+  }
+  const ORIGINATION = [1, 2, 3, 4];
+  const MUTUAL = [5, 6, 7, 8];
+
+  it('TLS origination (__1 to __4) lints clean', async () => {
+    expect(await lintSet(ORIGINATION)).toEqual([]);
+  });
+
+  it('mutual TLS origination (__5 to __8), a mesh VirtualService to the Gateway API gateway, lints clean', async () => {
+    expect(await lintSet(MUTUAL)).toEqual([]);
+  });
+
+  it('the mesh route sending to the upstream port 443 instead of the listener port 80', async () => {
+    const t = replaceOnce(block(3), 'port: 80', 'port: 443');
+    expect(await lintSet(ORIGINATION, { block: 3, text: t })).toEqual([`gateway-api-egress-route-incomplete ${name(3)}:${lineOf(t, 'port: 443')}`]);
+  });
+
+  it('the ReferenceGrant left out: the forward route may not send to mesh-external', async () => {
+    const t = block(7);
+    const cut = t.slice(0, t.lastIndexOf('---\napiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant'));
+    expect(await lintSet(MUTUAL, { block: 7, text: cut })).toEqual([`gateway-api-backend-not-granted ${name(7)}:${lineOf(cut, 'namespace: mesh-external')}`]);
+  });
+
+  it('the forward route for a host the listener does not serve: the VirtualService hop is left without a route', async () => {
+    const t = replaceOnce(block(7), '  - my-nginx.mesh-external.svc.cluster.local\n', '  - nginx.mesh-external.svc.cluster.local\n', 2);
+    expect(await lintSet(MUTUAL, { block: 7, text: t })).toEqual(
+      [
+        `gateway-api-hostname-mismatch ${name(7)}:${lineOf(t, '- nginx.mesh-external.svc.cluster.local')}`,
+        `egress-gateway-route-incomplete ${name(7)}:${lineOf(t, 'host: nginx-egressgateway-istio.default.svc.cluster.local')}`,
+      ].sort(),
+    );
   });
 });
