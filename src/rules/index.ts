@@ -47,6 +47,7 @@ export const CATALOG_ORDER = [
   'gateway-api-hostname-mismatch',
   'gateway-api-route-not-allowed',
   'gateway-api-backend-not-granted',
+  'gateway-api-backend-not-found',
   'gateway-api-hostname-backend-unregistered',
   'gateway-api-egress-route-incomplete',
 ] as const;
