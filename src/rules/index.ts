@@ -50,6 +50,7 @@ export const CATALOG_ORDER = [
   'gateway-api-backend-not-found',
   'gateway-api-hostname-backend-unregistered',
   'gateway-api-egress-route-incomplete',
+  'pod-annotation-on-workload',
 ] as const;
 
 let cache: Promise<Rule[]> | undefined;
