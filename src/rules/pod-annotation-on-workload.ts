@@ -8,6 +8,7 @@ export const rule: Rule = {
   severity: 'warning',
   summary: 'Pod-only Istio annotation (capture, injection, proxy config) on a Deployment’s own metadata, where it does nothing',
   docs: 'docs/rules/pod-annotation-on-workload.md',
+  related: ['IST0107'],
   check({ mesh, report }) {
     for (const w of mesh.workloads) {
       for (const m of misplacedPodAnnotations(w)) {
