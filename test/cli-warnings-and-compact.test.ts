@@ -1,30 +1,7 @@
 // --quiet and --max-warnings as ESLint has them, and the compact one-line format.
 import { describe, expect, it } from 'vitest';
-import { runCli, tempTree } from './helpers.js';
+import { REGISTRY_ONLY_UNREGISTERED_CALL as MIXED, runCli, tempTree } from './helpers.js';
 
-/** One error (missing-service-entry under REGISTRY_ONLY) and one warning (service-without-endpoints). */
-const MIXED = `apiVersion: v1
-kind: ConfigMap
-metadata: {name: istio, namespace: istio-system}
-data:
-  mesh: |
-    outboundTrafficPolicy:
-      mode: REGISTRY_ONLY
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: client, namespace: default}
-spec:
-  selector: {matchLabels: {app: client}}
-  template:
-    metadata: {labels: {app: client}}
-    spec:
-      containers:
-      - name: app
-        image: app
-        env:
-        - {name: URL, value: "https://unregistered.example.org/v1"}
-`;
 const WARNING_ONLY = `apiVersion: v1
 kind: Service
 metadata: {name: b, namespace: default}

@@ -80,3 +80,30 @@ export async function runCli(
     spy?.mockRestore();
   }
 }
+
+/**
+ * A REGISTRY_ONLY mesh config and a Deployment that calls a host no ServiceEntry registers: one
+ * missing-service-entry error, at line 21.
+ */
+export const REGISTRY_ONLY_UNREGISTERED_CALL = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    outboundTrafficPolicy:
+      mode: REGISTRY_ONLY
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: client, namespace: default}
+spec:
+  selector: {matchLabels: {app: client}}
+  template:
+    metadata: {labels: {app: client}}
+    spec:
+      containers:
+      - name: app
+        image: app
+        env:
+        - {name: URL, value: "https://unregistered.example.org/v1"}
+`;

@@ -9,7 +9,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSy
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_GLOB_EXPANSIONS, MAX_IGNORE_PATHS } from '../src/config/config-file.js';
-import { runCli, tempTree } from './helpers.js';
+import { REGISTRY_ONLY_UNREGISTERED_CALL as FAILING, runCli, tempTree } from './helpers.js';
 
 const BIN = path.join(__dirname, '..', 'bin', 'mesh-egress-lint.js');
 const IS_LINUX = process.platform === 'linux';
@@ -24,29 +24,6 @@ spec:
   hosts: [${name}.example.com]
   ports: [{number: 443, name: https, protocol: TLS}]
   resolution: DNS
-`;
-/** A Deployment calling an unregistered host under REGISTRY_ONLY: one missing-service-entry error. */
-const FAILING = `apiVersion: v1
-kind: ConfigMap
-metadata: {name: istio, namespace: istio-system}
-data:
-  mesh: |
-    outboundTrafficPolicy:
-      mode: REGISTRY_ONLY
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: client, namespace: default}
-spec:
-  selector: {matchLabels: {app: client}}
-  template:
-    metadata: {labels: {app: client}}
-    spec:
-      containers:
-      - name: app
-        image: app
-        env:
-        - {name: URL, value: "https://unregistered.example.org/v1"}
 `;
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
