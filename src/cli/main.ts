@@ -27,8 +27,9 @@ Lints Kubernetes and Istio manifests for egress mistakes. Paths default to "."; 
 walked for .yaml, .yml and .json files; "-" reads standard input.
 
 Options:
-  --format text|json|sarif|github|compact
-                                      report format (default text; compact: file:line:col: severity message [rule])
+  --format text|json|sarif|github|compact|gitlab|junit
+                                      report format (default text; compact: file:line:col: severity message [rule];
+                                      gitlab: GitLab Code Quality JSON; junit: JUnit XML)
   --output FILE                       write the report to FILE instead of standard output
   --namespace NS                      namespace of documents without one (default "default")
   --istio-version X.Y                 Istio semantics to apply (default ${LATEST_ISTIO.major}.${LATEST_ISTIO.minor})

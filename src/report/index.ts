@@ -5,6 +5,8 @@ import { textReport } from './text.js';
 import type { Reporter } from './types.js';
 
 import { compactReport } from './compact.js';
+import { gitlabReport } from './gitlab.js';
+import { junitReport } from './junit.js';
 import type { ReportFormat } from './formats.js';
 
 export { REPORT_FORMATS, type ReportFormat } from './formats.js';
@@ -15,6 +17,8 @@ const REPORTERS: Record<ReportFormat, Reporter> = {
   sarif: sarifReport,
   github: githubReport,
   compact: compactReport,
+  gitlab: gitlabReport,
+  junit: junitReport,
 };
 
 export function getReporter(format: ReportFormat): Reporter {
