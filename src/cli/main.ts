@@ -22,6 +22,7 @@ export class UsageError extends Error {}
 
 const HELP = `Usage: mesh-egress-lint [paths...] [options]
        mesh-egress-lint rules [--format text|json|markdown]
+       mesh-egress-lint graph [paths...] [--format json|mermaid|dot] [--output FILE]   (see graph --help)
 
 Lints Kubernetes and Istio manifests for egress mistakes. Paths default to "."; directories are
 walked for .yaml, .yml and .json files; "-" reads standard input.
@@ -85,6 +86,8 @@ export async function main(raw: CliIO): Promise<number> {
 }
 
 async function run(io: CliIO): Promise<number> {
+  // The egress map has options of its own (src/graph/command.ts).
+  if (io.argv[0] === 'graph') return (await import('../graph/command.js')).graphCommand(io, io.argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

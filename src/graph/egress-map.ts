@@ -1,0 +1,179 @@
+// The egress map as data: the model's routes (model/egress-routes.ts) with file positions, the
+// findings of the run that fall on each route's resources, and each route's outcome. This is the
+// JSON contract (schemas/egress-map.schema.json, docs/egress-map.md): keys are only ever added.
+import type { LintResult } from '../engine.js';
+import { egressRoutes, type EgressHop, type EgressRoute, type HopTls, type RouteResource } from '../model/egress-routes.js';
+import type { FieldPath, Finding, Resource } from '../types.js';
+
+export const EGRESS_MAP_SCHEMA_VERSION = 1;
+
+export type Outcome = 'allowed' | 'blocked' | 'passthrough' | 'broken';
+
+export interface MapLocation {
+  file: string;
+  line: number;
+}
+
+export interface MapTls {
+  mode: HopTls['mode'];
+  setBy: string;
+  file?: string;
+  line?: number;
+}
+
+export interface MapHop {
+  kind: EgressHop['kind'];
+  name: string;
+  gateway?: string;
+  to?: string;
+  port?: number;
+  tls?: MapTls;
+  via?: { resource: string } & MapLocation;
+}
+
+export interface MapRoute {
+  id: string;
+  client: { kind: string; namespace: string; name: string } & MapLocation;
+  host: string;
+  port: number | null;
+  source: EgressRoute['source'];
+  references: ({ what: string } & MapLocation)[];
+  dataPlane: 'sidecar' | 'ambient' | 'none';
+  policy: { mode: string; setBy: string; enforced: boolean; note?: string; file?: string; line?: number };
+  registry: EgressRoute['registry'];
+  hops: MapHop[];
+  outcome: Outcome;
+  reason: string;
+  findings: string[];
+}
+
+export interface MapFinding {
+  id: string;
+  ruleId: string;
+  severity: Finding['severity'];
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  resource?: string;
+}
+
+export interface EgressMap {
+  schemaVersion: number;
+  tool: { name: string; version: string };
+  summary: { routes: number; allowed: number; blocked: number; passthrough: number; broken: number; clients: number; hosts: number };
+  routes: MapRoute[];
+  findings: MapFinding[];
+}
+
+function isPrefix(a: FieldPath, b: FieldPath): boolean {
+  if (a.length > b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether a finding at `path` of a resource belongs to a route through that resource. */
+function onRoute(entry: RouteResource, path: FieldPath): boolean {
+  if (entry.exclude?.some((x) => isPrefix(x, path))) return false;
+  if (!entry.only) return true;
+  return entry.only.some((p) => isPrefix(p, path) || isPrefix(path, p));
+}
+
+function resourceKey(file: string, kind: string, namespace: string, name: string): string {
+  return `${file}\0${kind}\0${namespace}\0${name}`;
+}
+
+/** Builds the map from a lint run (its model and its findings). */
+export function buildEgressMap(result: LintResult, tool: { name: string; version: string }): EgressMap {
+  const findings: MapFinding[] = result.findings.map((f, i) => ({
+    id: `F${i + 1}`,
+    ruleId: f.ruleId,
+    severity: f.severity,
+    message: f.message,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    ...(f.resource ? { resource: `${f.resource.kind} ${f.resource.namespace ? `${f.resource.namespace}/` : ''}${f.resource.name}` } : {}),
+  }));
+  const byResource = new Map<string, { finding: Finding; id: string }[]>();
+  result.findings.forEach((f, i) => {
+    if (!f.resource) return;
+    const key = resourceKey(f.file, f.resource.kind, f.resource.namespace, f.resource.name);
+    const list = byResource.get(key) ?? [];
+    list.push({ finding: f, id: `F${i + 1}` });
+    byResource.set(key, list);
+  });
+  const locations = new Map<Resource, Map<string, MapLocation>>();
+  const locate = (r: Resource, path: FieldPath = []): MapLocation => {
+    let m = locations.get(r);
+    if (!m) locations.set(r, (m = new Map()));
+    const key = JSON.stringify(path);
+    let loc = m.get(key);
+    if (!loc) m.set(key, (loc = { file: r.doc.file.displayPath, line: r.doc.locate(path).line }));
+    return loc;
+  };
+  const severityOf = new Map(findings.map((f) => [f.id, f.severity]));
+
+  const ids = new Map<string, number>();
+  const routes = egressRoutes(result.mesh).map((r): MapRoute => {
+    const attached = new Set<string>();
+    for (const entry of r.onPath) {
+      const res = entry.resource;
+      for (const { finding, id } of byResource.get(resourceKey(res.doc.file.displayPath, res.kind, res.namespace, res.name)) ?? []) {
+        if (onRoute(entry, finding.path)) attached.add(id);
+      }
+    }
+    const findingIds = [...attached].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    const outcome: Outcome =
+      r.verdict === 'dead-end' ? 'broken' : r.verdict === 'blocked' ? 'blocked' : findingIds.some((id) => severityOf.get(id) === 'error') ? 'broken' : r.verdict;
+    let id = `${r.client.namespace}/${r.client.kind}/${r.client.name}->${r.host}${r.port !== undefined ? `:${r.port}` : ''}`;
+    const n = ids.get(id) ?? 0;
+    ids.set(id, n + 1);
+    if (n > 0) id = `${id}#${n + 1}`;
+    const policy = r.policy;
+    const policyLoc = policy.resource ? locate(policy.resource, policy.path) : undefined;
+    return {
+      id,
+      client: { ...r.client, ...locate(r.workload.resource, r.workload.templatePath) },
+      host: r.host,
+      port: r.port ?? null,
+      source: r.source,
+      references: r.references.map((x) => ({ what: x.what, ...locate(x.resource, x.path) })),
+      dataPlane: policy.dataPlane?.kind ?? 'sidecar',
+      policy: { mode: policy.mode, setBy: policy.setBy, enforced: r.enforced, ...(r.notEnforced ? { note: r.notEnforced } : {}), ...(policyLoc ?? {}) },
+      registry: r.registry,
+      hops: r.hops.map((h): MapHop => {
+        const out: MapHop = { kind: h.kind, name: h.name };
+        if (h.gateway) out.gateway = h.gateway;
+        if (h.to) out.to = h.to;
+        if (h.port !== undefined) out.port = h.port;
+        if (h.tls) out.tls = { mode: h.tls.mode, setBy: h.tls.setBy, ...(h.tls.resource ? locate(h.tls.resource, h.tls.path) : {}) };
+        if (h.via) out.via = { resource: h.via.resource.ref, ...locate(h.via.resource, h.via.path) };
+        return out;
+      }),
+      outcome,
+      reason: r.reason,
+      findings: findingIds,
+    };
+  });
+  const count = (o: Outcome) => routes.filter((r) => r.outcome === o).length;
+  return {
+    schemaVersion: EGRESS_MAP_SCHEMA_VERSION,
+    tool,
+    summary: {
+      routes: routes.length,
+      allowed: count('allowed'),
+      blocked: count('blocked'),
+      passthrough: count('passthrough'),
+      broken: count('broken'),
+      clients: new Set(routes.map((r) => `${r.client.namespace}/${r.client.kind}/${r.client.name}`)).size,
+      hosts: new Set(routes.map((r) => r.host)).size,
+    },
+    routes,
+    findings,
+  };
+}
+
+export function egressMapJson(map: EgressMap): string {
+  return `${JSON.stringify(map, null, 2)}\n`;
+}

@@ -1,0 +1,583 @@
+// Every workload's way out, hop by hop (the egress map): for each application workload and each
+// host outside the mesh it calls (URLs in its env, args, command and the ConfigMaps it loads) or
+// that its namespace sees in the registry (MESH_EXTERNAL ServiceEntries, Services that stand for
+// outside hosts), the proxies the connection passes, the TLS each of them opens toward the next,
+// the outbound policy in force and whether the call is let out. Every answer comes from the model's
+// existing questions; this module only strings them together along one connection:
+// - data plane and policy: policy.ts workloadPolicy (sidecar, ambient, none; §1.1);
+// - sidecar routing: the mesh-bound VirtualService rules for the host (egress.ts routeIndex; §6,
+//   first matching rule of the first VirtualService in input order, as Istio merges them), their
+//   first route destination;
+// - egress gateway hop: egress.ts egressGatewayService / gatewaySelectsService, the gateway-bound
+//   rules for the host sent onward (hostsSentOnward); Gateway API gateways: gateway-api.ts
+//   gatewayOfService and the routes accepted on the Gateway;
+// - ambient: ambient-egress.ts ambientEgressFor (ztunnel, then the ServiceEntry's waypoint);
+// - TLS of a hop: Mesh.destinationRuleFor + Mesh.clientTls from the hop's proxy (§3.2, §3.3);
+//   without a DestinationRule TLS setting, Istio's auto mTLS toward a gateway or waypoint (its pods
+//   run Istio proxies), else the application's own bytes (TLS when its scheme or the port's
+//   protocol is TLS: passthrough; otherwise plaintext);
+// - registry: Mesh.registryLookup and policy.ts registryOnlyEnforced (§1.2, §2).
+import type { FieldPath, Resource } from '../types.js';
+import { ambientEgressFor } from './ambient-egress.js';
+import { egressGatewayService, gatewaySelectsService, hostsSentOnward, routeIndex, type ServiceTarget } from './egress.js';
+import { isExternalHost, looksClusterLocal } from './external-hosts.js';
+import { gatewayApiModel, type GatewayApiGateway } from './gateway-api.js';
+import { describeWorkload, gatewayModel, isGatewayWorkload } from './gateways.js';
+import { exportedTo, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
+import type { GatewayInfo, RouteDestination, RouteRule, ServiceInfo, VirtualServiceInfo, Workload } from './kinds.js';
+import type { ClientTls, Mesh, PolicyDecision, RegistryStatus } from './mesh.js';
+import { registryOnlyEnforced, whyModeNotEnforced, workloadPolicy } from './policy.js';
+import { asArray, asString, at, isObject } from './resource.js';
+import { extractUrlHosts } from './urls.js';
+
+export type HopKind = 'sidecar' | 'ztunnel' | 'waypoint' | 'egress-gateway' | 'upstream';
+
+/**
+ * What a hop opens toward the next one: Istio mutual TLS, mutual TLS with the client's own
+ * certificate, TLS originated by the proxy, the application's own TLS passed through, plain
+ * bytes, or HBONE (ztunnel's mTLS tunnel to a waypoint).
+ */
+export type HopTlsMode = 'istio-mutual' | 'mutual' | 'originate' | 'passthrough' | 'plaintext' | 'hbone';
+
+export interface HopTls {
+  mode: HopTlsMode;
+  /** For people: "DestinationRule istio-system/default spec.trafficPolicy.tls", "auto mTLS", "the application (https)". */
+  setBy: string;
+  resource?: Resource;
+  path?: FieldPath;
+}
+
+export interface EgressHop {
+  kind: HopKind;
+  /** The proxy or host: the workload (`Deployment apps/curl`), the Gateway `ns/name`, the waypoint `ns/name`, the upstream host. */
+  name: string;
+  /** For gateway and waypoint hops: the Gateway `namespace/name`. */
+  gateway?: string;
+  /** The address this hop sends to and its port (upstream: the host that answers). */
+  to?: string;
+  port?: number;
+  /** TLS of the connection this hop opens toward the next; the upstream hop has none. */
+  tls?: HopTls;
+  /** The configuration that sent the traffic this way (a VirtualService rule, an HTTPRoute, a use-waypoint label). */
+  via?: { resource: Resource; path: FieldPath };
+}
+
+/**
+ * A resource the route passes through. A finding on it belongs to the route when its field path is
+ * under (or above) one of `only` (all of the resource when absent) and under none of `exclude`.
+ */
+export interface RouteResource {
+  resource: Resource;
+  only?: FieldPath[];
+  exclude?: FieldPath[];
+}
+
+/** What the model alone says of the route; findings on the path may still break it (the map's `broken`). */
+export type RouteVerdict = 'allowed' | 'blocked' | 'passthrough' | 'dead-end';
+
+export interface EgressRoute {
+  workload: Workload;
+  client: { kind: string; namespace: string; name: string };
+  host: string;
+  port?: number;
+  /** The host is named by the workload (`reference`) or only visible to its namespace (`registry`). */
+  source: 'reference' | 'registry';
+  references: { resource: Resource; path: FieldPath; what: string }[];
+  policy: PolicyDecision;
+  /** Whether a proxy on the way applies the policy's mode (no for ambient pods, pods outside the mesh, uncaptured containers). */
+  enforced: boolean;
+  /** Why the mode is not applied, when it is not. */
+  notEnforced?: string;
+  /** The client's registry answer for the host (ambient clients: the ServiceEntries they see). */
+  registry: RegistryStatus;
+  hops: EgressHop[];
+  verdict: RouteVerdict;
+  /** One sentence: why the verdict. */
+  reason: string;
+  onPath: RouteResource[];
+}
+
+/** URL schemes whose bytes are TLS from the first one. */
+const TLS_SCHEMES = new Set(['https', 'grpcs', 'wss', 'rediss', 'amqps', 'mqtts', 'ldaps', 'smtps', 'tls']);
+
+interface Call {
+  host: string;
+  port?: number;
+  appTls?: boolean;
+  scheme?: string;
+  resource: Resource;
+  path: FieldPath;
+  what: string;
+  /** Set when the call comes from a container the sidecar does not capture. */
+  uncaptured?: boolean;
+}
+
+// ---------------------------------------------------------------- what a workload calls
+
+/**
+ * A host that stands outside the mesh: an external host (external-hosts.ts isExternalHost), or a
+ * Service that is only a name for one (ExternalName, or selectorless with endpoints written by
+ * hand: §3.1, §8).
+ */
+function outsideService(mesh: Mesh, host: string): ServiceInfo | undefined {
+  const svc = mesh.serviceByHost(host);
+  if (!svc) return undefined;
+  return svc.type === 'ExternalName' || !svc.selector ? svc : undefined;
+}
+
+function standsOutside(mesh: Mesh, host: string): boolean {
+  return isExternalHost(mesh, host) || outsideService(mesh, host) !== undefined;
+}
+
+/** Short names in URLs (`http://my-svc/`) are cluster-local names of the workload's namespace. */
+function expandUrlHost(mesh: Mesh, host: string, namespace: string): string {
+  if (isWildcard(host) || !looksClusterLocal(mesh, host)) return host;
+  const labels = host.split('.');
+  if (labels.length === 1) return `${host}.${namespace}.svc.cluster.local`;
+  if (labels.length === 2) return `${host}.svc.cluster.local`;
+  if (host.endsWith('.svc')) return `${host}.cluster.local`;
+  return host;
+}
+
+/** The URLs a workload's containers name, where workloadUrlRefs (external-hosts.ts) looks for them. */
+function callsOf(mesh: Mesh, w: Workload, policy: PolicyDecision): Call[] {
+  const out: Call[] = [];
+  const seen = new Set<string>();
+  const uncaptured = new Set((policy.dataPlane?.uncaptured ?? []).map((u) => u.container));
+  const add = (resource: Resource, path: FieldPath, text: unknown, what: string, isUncaptured: boolean) => {
+    if (typeof text !== 'string') return;
+    for (const u of extractUrlHosts(text)) {
+      const host = expandUrlHost(mesh, u.host, w.namespace);
+      if (!standsOutside(mesh, host)) continue;
+      const key = `${resource.doc.file.path}\0${resource.doc.index}\0${path.join('\0')}\0${host}\0${u.port ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ host, port: u.port, appTls: TLS_SCHEMES.has(u.scheme), scheme: u.scheme, resource, path, what, uncaptured: isUncaptured || undefined });
+    }
+  };
+  const configMap = (name: unknown) => (typeof name === 'string' ? mesh.get('ConfigMap', w.namespace, name) : undefined);
+  const addConfigMapKeys = (cm: Resource | undefined, keys: string[] | undefined, isUncaptured: boolean) => {
+    const data = cm && isObject(cm.raw.data) ? cm.raw.data : undefined;
+    if (!cm || !data) return;
+    for (const key of keys ?? Object.keys(data)) add(cm, ['data', key], data[key], `key ${key} of ${cm.ref}`, isUncaptured);
+  };
+  const ref = w.resource.ref;
+  for (const c of w.containers) {
+    const u = uncaptured.has(c);
+    asArray(c.value.env).forEach((e, i) => {
+      if (!isObject(e)) return;
+      add(w.resource, [...c.path, 'env', i, 'value'], e.value, `env ${asString(e.name) ?? `[${i}]`} of ${ref}`, u);
+      const cmRef = at(e, 'valueFrom', 'configMapKeyRef');
+      if (isObject(cmRef) && typeof cmRef.key === 'string') addConfigMapKeys(configMap(cmRef.name), [cmRef.key], u);
+    });
+    asArray(c.value.envFrom).forEach((e) => addConfigMapKeys(configMap(at(e, 'configMapRef', 'name')), undefined, u));
+    for (const field of ['command', 'args'] as const) {
+      asArray(c.value[field]).forEach((a, i) => add(w.resource, [...c.path, field, i], a, `${field}[${i}]${c.name ? ` of container ${c.name}` : ''} in ${ref}`, u));
+    }
+  }
+  for (const v of asArray(w.podSpec.volumes)) {
+    const sources = isObject(at(v, 'configMap')) ? [at(v, 'configMap')] : asArray(at(v, 'projected', 'sources')).map((s) => at(s, 'configMap'));
+    for (const src of sources) {
+      if (!isObject(src)) continue;
+      const items = Array.isArray(src.items) ? asArray(src.items).flatMap((it) => (typeof at(it, 'key') === 'string' ? [at(it, 'key') as string] : [])) : undefined;
+      addConfigMapKeys(configMap(src.name), items, false);
+    }
+  }
+  return out;
+}
+
+/**
+ * Hosts outside the mesh that a client namespace sees without naming them: MESH_EXTERNAL
+ * ServiceEntry hosts exported to it, and Services standing for outside hosts exported to it; with
+ * each declared port. Computed once per namespace.
+ */
+function registeredOutsideHosts(mesh: Mesh, namespace: string): { host: string; port?: number; protocol?: string }[] {
+  const out: { host: string; port?: number; protocol?: string }[] = [];
+  const seen = new Set<string>();
+  const push = (host: string, port: number | undefined, protocol: string | undefined) => {
+    const key = `${host}\0${port ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ host, port, protocol });
+  };
+  for (const se of mesh.serviceEntries) {
+    if (se.location !== 'MESH_EXTERNAL') continue;
+    if (!exportedTo(se.exportTo, se.namespace, namespace) || (se.exportTo?.includes('~') ?? false)) continue;
+    for (const h of se.hosts) {
+      if (!isExternalHost(mesh, h.host) && !outsideService(mesh, h.host)) continue;
+      if (se.ports.length === 0) push(h.host, undefined, undefined);
+      for (const p of se.ports) push(h.host, p.number, p.protocol);
+    }
+  }
+  for (const svc of mesh.services) {
+    if (!outsideService(mesh, svc.fqdn) || !exportedTo(svc.exportTo, svc.namespace, namespace)) continue;
+    if (svc.ports.length === 0) push(svc.fqdn, undefined, undefined);
+    for (const p of svc.ports) push(svc.fqdn, p.number, p.protocol);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- TLS of a hop
+
+function describeTlsSource(t: ClientTls): string {
+  return `${t.rule.resource.ref} ${t.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`;
+}
+
+/** TLS a proxy in `namespace` (with `labels`) opens toward `host:port`, subset `subset`. */
+function hopTls(mesh: Mesh, host: string, port: number | undefined, subset: string | undefined, namespace: string, labels: Record<string, string> | undefined, next: 'proxy' | 'upstream', appTls: boolean): HopTls {
+  const lookup = mesh.destinationRuleFor(host, namespace, labels);
+  const tls = lookup ? mesh.clientTls(lookup, port, subset) : undefined;
+  const source = tls && { setBy: describeTlsSource(tls), resource: tls.rule.resource, path: tls.path };
+  switch (tls?.mode) {
+    case 'ISTIO_MUTUAL':
+      return { mode: 'istio-mutual', ...source! };
+    case 'MUTUAL':
+      return { mode: 'mutual', ...source! };
+    case 'SIMPLE':
+      return { mode: 'originate', ...source! };
+    case 'DISABLE':
+      return { mode: appTls ? 'passthrough' : 'plaintext', ...source! };
+    default:
+      break;
+  }
+  // Auto mTLS (§3.2): toward Istio proxies (gateways, waypoints) the sidecar uses Istio mTLS on its own.
+  if (next === 'proxy') return { mode: 'istio-mutual', setBy: "Istio's auto mTLS (no DestinationRule TLS setting)" };
+  return appTls ? { mode: 'passthrough', setBy: 'the application (its own TLS)' } : { mode: 'plaintext', setBy: 'the application (no TLS anywhere on the way)' };
+}
+
+/** Whether the port's protocol is TLS from the first byte (HTTPS, TLS). */
+function portSpeaksTls(mesh: Mesh, host: string, port: number | undefined, namespace: string): boolean {
+  if (port === undefined) return false;
+  const p = mesh.portsOfHost(host, namespace)?.find((x) => x.number === port);
+  return p?.protocol === 'HTTPS' || p?.protocol === 'TLS';
+}
+
+// ---------------------------------------------------------------- routing
+
+/** Whether a rule takes traffic on `port` of that kind: its kind fits the bytes, and a match (if any) allows the port. */
+function ruleTakes(rule: RouteRule, port: number | undefined, appTls: boolean, gateway: string | undefined): boolean {
+  if (appTls ? rule.kind === 'http' : rule.kind === 'tls') return false;
+  if (rule.matches.length === 0) return true;
+  return rule.matches.some((m) => {
+    if (m.port !== undefined && port !== undefined && m.port !== port) return false;
+    if (m.gateways) return m.gateways.some((g) => (gateway === undefined ? g.ref.mesh : !g.ref.mesh && `${g.ref.namespace}/${g.ref.name}` === gateway));
+    return true;
+  });
+}
+
+/** The first mesh-bound rule a sidecar in `namespace` applies to `host:port`, with its first route destination. */
+function sidecarRule(mesh: Mesh, host: string, port: number | undefined, appTls: boolean, namespace: string): { vs: VirtualServiceInfo; rule: RouteRule; dest: RouteDestination } | undefined {
+  const idx = routeIndex(mesh);
+  for (const m of idx.meshRules.overlapping(host)) {
+    if (!exportedTo(m.vs.exportTo, m.vs.namespace, namespace)) continue;
+    if (!m.vs.gateways.some((g) => g.ref.mesh) && !m.rule.matches.some((x) => x.gateways?.some((g) => g.ref.mesh))) continue;
+    if (!ruleTakes(m.rule, port, appTls, undefined)) continue;
+    const dest = m.destinations[0];
+    if (dest) return { vs: m.vs, rule: m.rule, dest };
+  }
+  return undefined;
+}
+
+/** The Gateway (and its rule) on the egress gateway pods behind `target` that routes `host` arriving on `port`. */
+function gatewayRule(mesh: Mesh, host: string, port: number | undefined, appTls: boolean, target: ServiceTarget): { gateway: GatewayInfo; vs: VirtualServiceInfo; rule: RouteRule; dest?: RouteDestination } | { gateway?: GatewayInfo } {
+  const idx = routeIndex(mesh);
+  let gatewayOnly: GatewayInfo | undefined;
+  for (const e of idx.gatewayRules.overlapping(host)) {
+    if (!e.gateway || !gatewaySelectsService(e.gateway, target)) continue;
+    gatewayOnly ??= e.gateway;
+    const key = `${e.gateway.namespace}/${e.gateway.name}`;
+    if (!ruleTakes(e.rule, port, appTls, key)) continue;
+    const dest = idx.destinationsOf(e.vs, e.rule)[0];
+    return { gateway: e.gateway, vs: e.vs, rule: e.rule, dest };
+  }
+  // A Gateway on those pods that admits the host, even without a route for it (the route then ends there).
+  if (!gatewayOnly) gatewayOnly = mesh.gateways.find((g) => gatewaySelectsService(g, target) && g.servers.some((s) => s.hosts.some((h) => hostCovers(h.host, host) || hostCovers(host, h.host))));
+  return { gateway: gatewayOnly };
+}
+
+/** A route accepted on a Gateway API Gateway that carries `host`, and its first backend. */
+function gatewayApiBackend(mesh: Mesh, gw: GatewayApiGateway, host: string, port: number | undefined, appTls: boolean): { resource: Resource; path: FieldPath; to?: string; port?: number } | undefined {
+  const model = gatewayApiModel(mesh);
+  for (const route of model.routes) {
+    if (route.hostnames.length > 0 && !route.hostnames.some((h) => hostCovers(h.value, host))) continue;
+    if (appTls ? route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute' : route.kind === 'TLSRoute') continue;
+    if (!model.parents(route).some((p) => p.gateway === gw && p.accepted.some((l) => port === undefined || l.port === undefined || l.port === port))) continue;
+    const b = route.backendRefs[0];
+    if (!b) return { resource: route.resource, path: ['spec'] };
+    const to = b.type === 'service' ? `${b.name}.${b.namespace}.svc.cluster.local` : b.type === 'hostname' ? b.name.toLowerCase() : undefined;
+    return { resource: route.resource, path: b.path, to, port: b.port };
+  }
+  return undefined;
+}
+
+function ruleExclusions(vs: VirtualServiceInfo, rule: RouteRule, hostUsed: string): FieldPath[] {
+  return [...vs.rules.filter((r) => r !== rule).map((r) => r.path), ...vs.hosts.filter((h) => !hostCovers(h.host, hostUsed) && h.host !== hostUsed).map((h) => h.path)];
+}
+
+// ---------------------------------------------------------------- the routes
+
+const cache = new WeakMap<Mesh, EgressRoute[]>();
+
+/** Every route of the map, in a fixed order (client namespace, kind, name; host; port). */
+export function egressRoutes(mesh: Mesh): EgressRoute[] {
+  let routes = cache.get(mesh);
+  if (routes) return routes;
+  routes = [];
+  const byNamespace = new Map<string, ReturnType<typeof registeredOutsideHosts>>();
+  for (const w of mesh.workloads) {
+    // Gateways are hops of other workloads' routes, not clients.
+    if (w.fromOperator || isGatewayWorkload(w)) continue;
+    const policy = workloadPolicy(mesh, w);
+    const calls = callsOf(mesh, w, policy);
+    const groups = new Map<string, Call[]>();
+    for (const c of calls) {
+      const key = `${c.host}\0${c.port ?? ''}\0${c.uncaptured ? 1 : 0}`;
+      const g = groups.get(key);
+      if (g) g.push(c);
+      else groups.set(key, [c]);
+    }
+    const referencePaths = calls.map((c) => ({ resource: c.resource, path: c.path, host: c.host }));
+    for (const group of groups.values()) routes.push(routeFor(mesh, w, policy, group[0]!.host, group[0]!.port, group, referencePaths));
+    let seen = byNamespace.get(w.namespace);
+    if (!seen) byNamespace.set(w.namespace, (seen = registeredOutsideHosts(mesh, w.namespace)));
+    for (const r of seen) {
+      if (calls.some((c) => c.host === r.host && (c.port === undefined || r.port === undefined || c.port === r.port))) continue;
+      routes.push(routeFor(mesh, w, policy, r.host, r.port, [], referencePaths, r.protocol === 'HTTPS' || r.protocol === 'TLS'));
+    }
+  }
+  routes.sort(compareRoutes);
+  cache.set(mesh, routes);
+  return routes;
+}
+
+function compareRoutes(a: EgressRoute, b: EgressRoute): number {
+  const ka = [a.client.namespace, a.client.kind, a.client.name, a.host];
+  const kb = [b.client.namespace, b.client.kind, b.client.name, b.host];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+  if ((a.port ?? -1) !== (b.port ?? -1)) return (a.port ?? -1) - (b.port ?? -1);
+  if (a.source !== b.source) return a.source < b.source ? -1 : 1;
+  return a.enforced === b.enforced ? 0 : a.enforced ? -1 : 1;
+}
+
+function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: string, port: number | undefined, calls: Call[], referencePaths: { resource: Resource; path: FieldPath; host: string }[], registryTls = false): EgressRoute {
+  const uncaptured = calls[0]?.uncaptured ? basePolicy.dataPlane?.uncaptured.find((u) => calls[0]!.path.join('/').startsWith(u.container.path.join('/'))) : undefined;
+  const policy: PolicyDecision = uncaptured ? { ...basePolicy, uncaptured } : basePolicy;
+  const notEnforced = whyModeNotEnforced(policy);
+  const appTls = calls.some((c) => c.appTls) || registryTls || portSpeaksTls(mesh, host, port, w.namespace);
+  const onPath: RouteResource[] = [];
+  // The workload itself, minus the places where it names other hosts.
+  onPath.push({ resource: w.resource, exclude: referencePaths.filter((r) => r.resource === w.resource && r.host !== host).map((r) => r.path) });
+  for (const c of calls) if (c.resource !== w.resource) onPath.push({ resource: c.resource, only: [c.path] });
+  if (policy.resource) onPath.push({ resource: policy.resource, only: policy.path ? [policy.path] : undefined });
+  if (policy.sidecar && policy.sidecar.resource !== policy.resource) onPath.push({ resource: policy.sidecar.resource });
+  if (policy.dataPlane?.resource) onPath.push({ resource: policy.dataPlane.resource, only: policy.dataPlane.path ? [policy.dataPlane.path] : undefined });
+  const client = { kind: w.resource.kind, namespace: w.namespace, name: w.resource.name };
+  const base = {
+    workload: w,
+    client,
+    host,
+    port,
+    source: calls.length > 0 ? ('reference' as const) : ('registry' as const),
+    references: calls.map((c) => ({ resource: c.resource, path: c.path, what: c.what })),
+    policy,
+    enforced: notEnforced === undefined,
+    notEnforced,
+    onPath,
+  };
+  const registry = mesh.registryLookup(host, w.namespace, w.labels);
+  for (const e of registry.status === 'registered' || registry.status === 'not-imported' || registry.status === 'not-exported' ? registry.entries : []) {
+    onPath.push({ resource: e.se.resource, exclude: e.se.hosts.filter((h) => h.host !== host && !hostCovers(h.host, host)).map((h) => h.path) });
+  }
+  const svc = mesh.serviceByHost(host);
+  if (svc) onPath.push({ resource: svc.resource });
+  // An ExternalName alias has no cluster of its own (Istio 1.21+): the sidecar serves it from its target's.
+  const upstreamHost = svc?.type === 'ExternalName' && svc.externalName && mesh.istioAtLeast(1, 21) ? svc.externalName : host;
+  if (upstreamHost !== host) for (const e of mesh.serviceEntriesForHost(upstreamHost)) onPath.push({ resource: e.se.resource });
+  if (svc) {
+    // DestinationRules written for the Service's own name (ignored for an alias: that is a finding of its own),
+    // and the hand-written endpoints of a selectorless Service.
+    for (const dr of mesh.destinationRuleFor(host, w.namespace, w.labels)?.rules ?? []) onPath.push({ resource: dr.resource });
+    const { endpoints, slices } = mesh.endpointsOf(svc);
+    for (const r of [...endpoints, ...slices]) onPath.push({ resource: r });
+  }
+  const upstream = (to: string, p: number | undefined): EgressHop => ({ kind: 'upstream', name: to, to, port: p });
+
+  // No proxy: the pod's connection leaves as the application opened it.
+  if (!base.enforced && (policy.dataPlane?.kind === 'none' || uncaptured)) {
+    const hops: EgressHop[] = [upstream(upstreamHost, port)];
+    return { ...base, registry: registry.status, hops, verdict: 'passthrough', reason: `No proxy handles the call: ${notEnforced}.` };
+  }
+
+  if (policy.dataPlane?.kind === 'ambient') {
+    const ambient = ambientEgressFor(mesh, upstreamHost, w.namespace);
+    const ztunnel: EgressHop = { kind: 'ztunnel', name: `ztunnel (${w.namespace})` };
+    const status: RegistryStatus = ambient.status === 'unregistered' ? 'missing' : ambient.status === 'hidden' ? 'not-exported' : 'registered';
+    if (ambient.entry) onPath.push({ resource: ambient.entry.resource });
+    const wp = ambient.binding?.waypoint;
+    if (ambient.binding) onPath.push({ resource: ambient.binding.label.resource, only: [ambient.binding.label.path] });
+    if (wp) {
+      onPath.push({ resource: wp.resource });
+      for (const p of ambient.policies) onPath.push({ resource: p.resource });
+      ztunnel.to = `${wp.name}.${wp.namespace}`;
+      ztunnel.tls = { mode: 'hbone', setBy: 'ztunnel (HBONE to the waypoint)' };
+      const waypointHop: EgressHop = { kind: 'waypoint', name: `${wp.namespace}/${wp.name}`, gateway: `${wp.namespace}/${wp.name}`, to: upstreamHost, port, tls: hopTls(mesh, upstreamHost, port, undefined, wp.namespace, undefined, 'upstream', appTls), via: { resource: ambient.binding!.label.resource, path: ambient.binding!.label.path } };
+      const restricted = ambient.status === 'restricted';
+      return {
+        ...base,
+        registry: status,
+        hops: [ztunnel, waypointHop, upstream(upstreamHost, port)],
+        verdict: 'allowed',
+        reason: restricted
+          ? `Through waypoint ${wp.namespace}/${wp.name}, where ${ambient.policies.map((p) => p.resource.ref).sort().join(', ')} decide${ambient.policies.length === 1 ? 's' : ''} what passes.`
+          : `Through waypoint ${wp.namespace}/${wp.name}, with no AuthorizationPolicy restricting it.`,
+      };
+    }
+    ztunnel.to = upstreamHost;
+    ztunnel.port = port;
+    ztunnel.tls = appTls ? { mode: 'passthrough', setBy: 'the application (its own TLS)' } : { mode: 'plaintext', setBy: 'the application (no TLS anywhere on the way)' };
+    return { ...base, registry: status, hops: [ztunnel, upstream(upstreamHost, port)], verdict: 'passthrough', reason: `ztunnel sends it straight out (${ambient.status}): no waypoint, so no egress control applies.` };
+  }
+
+  // Sidecar (or uncaptured traffic of a sidecar pod handled above).
+  const sidecarHop: EgressHop = { kind: 'sidecar', name: describeWorkload(w) };
+  const hops: EgressHop[] = [sidecarHop];
+  const registered = registry.status === 'registered' || registry.status === 'kubernetes-service';
+  const aliasRegistered = upstreamHost === host || mesh.registryLookup(upstreamHost, w.namespace, w.labels).status !== 'missing';
+  if ((!registered || !aliasRegistered) && registryOnlyEnforced(policy)) {
+    sidecarHop.to = host;
+    sidecarHop.port = port;
+    const what = !registered ? `${host} is not in the registry of ${w.namespace} (${registry.status})` : `${upstreamHost}, the target of alias ${host}, is not in the registry of ${w.namespace}`;
+    return { ...base, registry: registry.status, hops, verdict: 'blocked', reason: `The sidecar refuses it: ${what} and ${policy.setBy} sets REGISTRY_ONLY.` };
+  }
+  const routed = sidecarRule(mesh, host, port, appTls, w.namespace);
+  // Mesh-bound VirtualServices for the host are on the way even when none of their rules takes this traffic.
+  // (Its rules for other ports or for gateways only are not.)
+  for (const vs of meshVirtualServicesFor(mesh, host, w.namespace)) {
+    if (vs === routed?.vs) continue;
+    const elsewhere = vs.rules.filter((r) => r.matches.length > 0 && r.matches.every((m) => (m.port !== undefined && port !== undefined && m.port !== port) || (m.gateways !== undefined && !m.gateways.some((g) => g.ref.mesh))));
+    onPath.push({ resource: vs.resource, exclude: [...elsewhere.map((r) => r.path), ...vs.hosts.filter((h) => !hostCovers(h.host, host) && h.host !== host).map((h) => h.path)] });
+  }
+  if (routed) {
+    onPath.push({ resource: routed.vs.resource, exclude: ruleExclusions(routed.vs, routed.rule, host) });
+    sidecarHop.via = { resource: routed.vs.resource, path: routed.rule.path };
+  }
+  // Without a VirtualService rule, a Gateway API route attached to the host's ServiceEntry or Service (mesh routing).
+  const meshRoute = routed ? undefined : gatewayApiMeshRoute(mesh, host, appTls);
+  if (meshRoute) {
+    onPath.push({ resource: meshRoute.resource });
+    sidecarHop.via = { resource: meshRoute.resource, path: meshRoute.path };
+  }
+  const dest: Pick<RouteDestination, 'host' | 'port' | 'subset'> | undefined = routed?.dest ?? (meshRoute?.to ? { host: meshRoute.to, port: meshRoute.port } : undefined);
+  const gwTarget = dest ? egressGatewayService(mesh, dest.host) : undefined;
+  const gwApi = dest ? gatewayApiOfHost(mesh, dest.host) : undefined;
+  if (dest && (gwTarget || gwApi)) {
+    const destPort = dest.port ?? port;
+    sidecarHop.to = dest.host;
+    sidecarHop.port = destPort;
+    sidecarHop.tls = hopTls(mesh, dest.host, destPort, dest.subset, w.namespace, w.labels, 'proxy', appTls);
+    addTlsResource(onPath, sidecarHop.tls);
+    const gsvc = mesh.serviceByHost(dest.host);
+    if (gsvc) onPath.push({ resource: gsvc.resource });
+    const onward = routed ? (hostsSentOnward(routed.vs, routed.rule)[0] ?? host) : host;
+    if (gwApi) {
+      onPath.push({ resource: gwApi.resource });
+      const backend = gatewayApiBackend(mesh, gwApi, onward, destPort, appTls);
+      const gwHop: EgressHop = { kind: 'egress-gateway', name: `${gwApi.namespace}/${gwApi.name}`, gateway: `${gwApi.namespace}/${gwApi.name}` };
+      hops.push(gwHop);
+      if (!backend) return { ...base, registry: registry.status, hops, verdict: 'dead-end', reason: `No route accepted on Gateway ${gwApi.namespace}/${gwApi.name} carries ${onward}.` };
+      onPath.push({ resource: backend.resource });
+      const to = backend.to ?? onward;
+      gwHop.via = { resource: backend.resource, path: backend.path };
+      gwHop.to = to;
+      gwHop.port = backend.port;
+      gwHop.tls = hopTls(mesh, to, backend.port, undefined, gwApi.namespace, undefined, 'upstream', appTls);
+      addTlsResource(onPath, gwHop.tls);
+      hops.push(upstream(to, backend.port));
+      return { ...base, registry: registry.status, hops, verdict: verdictOf(registered), reason: reasonOf(registered, policy, `through Gateway API gateway ${gwApi.namespace}/${gwApi.name}`) };
+    }
+    const found = gatewayRule(mesh, onward, destPort, appTls && sidecarHop.tls.mode !== 'istio-mutual' ? true : appTls, gwTarget!);
+    const gw = found.gateway;
+    const gwHop: EgressHop = { kind: 'egress-gateway', name: gw ? `${gw.namespace}/${gw.name}` : dest.host, gateway: gw ? `${gw.namespace}/${gw.name}` : undefined };
+    hops.push(gwHop);
+    if (gw) {
+      onPath.push({ resource: gw.resource, exclude: gw.servers.flatMap((s) => s.hosts.filter((h) => !hostCovers(h.host, onward) && !hostCovers(onward, h.host)).map((h) => h.path)) });
+      for (const p of gatewayModel(mesh).workloadsOf(gw)) if (p.fromOperator || p.resource.kind !== 'IstioOperator') onPath.push({ resource: p.resource, only: p.fromOperator ? [p.templatePath] : undefined });
+    }
+    if (!('vs' in found) || !found.dest) {
+      return { ...base, registry: registry.status, hops, verdict: 'dead-end', reason: `The egress gateway ${gw ? `of Gateway ${gw.namespace}/${gw.name} ` : ''}has no route that forwards ${onward}.` };
+    }
+    if (found.vs !== routed?.vs) onPath.push({ resource: found.vs.resource, exclude: ruleExclusions(found.vs, found.rule, onward) });
+    const next = found.dest;
+    const pods = gatewayModel(mesh).workloadsOf(found.gateway);
+    const podNs = pods[0]?.namespace ?? found.gateway.namespace;
+    const server = found.gateway.servers.find((s) => s.port?.number === destPort);
+    const passthrough = server?.tlsMode === 'PASSTHROUGH';
+    gwHop.via = { resource: found.vs.resource, path: found.rule.path };
+    gwHop.to = next.host;
+    gwHop.port = next.port;
+    gwHop.tls = passthrough ? { mode: 'passthrough', setBy: `${found.gateway.resource.ref} (server TLS mode PASSTHROUGH)` } : hopTls(mesh, next.host, next.port, next.subset, podNs, pods[0]?.labels, 'upstream', appTls);
+    addTlsResource(onPath, gwHop.tls);
+    hops.push(upstream(next.host, next.port));
+    return { ...base, registry: registry.status, hops, verdict: verdictOf(registered), reason: reasonOf(registered, policy, `through egress gateway ${found.gateway.namespace}/${found.gateway.name}`) };
+  }
+
+  // Straight out from the sidecar (possibly to another host a VirtualService names).
+  const to = dest?.host && !gwTarget ? dest.host : upstreamHost;
+  const toPort = dest?.port ?? port;
+  sidecarHop.to = to;
+  sidecarHop.port = toPort;
+  sidecarHop.tls = hopTls(mesh, to === host ? (upstreamHost !== host ? upstreamHost : host) : to, toPort, dest?.subset, w.namespace, w.labels, 'upstream', appTls);
+  // A selectorless Service keeps its own cluster, so its DestinationRule is looked up under its own name.
+  if (svc && svc.type !== 'ExternalName' && to === host) sidecarHop.tls = hopTls(mesh, host, toPort, dest?.subset, w.namespace, w.labels, 'upstream', appTls);
+  addTlsResource(onPath, sidecarHop.tls);
+  hops.push(upstream(to, toPort));
+  if (!registered) return { ...base, registry: registry.status, hops, verdict: 'passthrough', reason: `Not in the registry of ${w.namespace} (${registry.status}); ${policy.mode} (${policy.setBy}) lets it out through the passthrough cluster.` };
+  return { ...base, registry: registry.status, hops, verdict: 'allowed', reason: reasonOf(true, policy, 'straight from the sidecar') };
+}
+
+/**
+ * A Gateway API route whose parent is the ServiceEntry or Service of `host` (mesh routing: the
+ * sidecars apply it, pilot/pkg/config/kube/gateway conversion.go, parentRef kinds ServiceEntry and
+ * Service), taking this kind of traffic (HTTPRoute and GRPCRoute plain, TLSRoute TLS, TCPRoute any).
+ */
+function gatewayApiMeshRoute(mesh: Mesh, host: string, appTls: boolean): { resource: Resource; path: FieldPath; to?: string; port?: number } | undefined {
+  const model = gatewayApiModel(mesh);
+  const entries = new Set(mesh.serviceEntriesForHost(host).map((e) => `ServiceEntry/${e.se.namespace}/${e.se.resource.name}`));
+  const svc = mesh.serviceByHost(host);
+  if (svc) entries.add(`Service/${svc.namespace}/${svc.name}`);
+  if (entries.size === 0) return undefined;
+  for (const route of model.routes) {
+    if (appTls ? route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute' : route.kind === 'TLSRoute') continue;
+    const attached = model.parents(route).some((p) => !p.problem && (p.ref.target === 'serviceentry' || p.ref.target === 'service') && entries.has(`${p.ref.target === 'service' ? 'Service' : 'ServiceEntry'}/${p.ref.namespace}/${p.ref.name}`));
+    if (!attached) continue;
+    const b = route.backendRefs[0];
+    if (!b) return { resource: route.resource, path: ['spec'] };
+    const to = b.type === 'service' ? `${b.name}.${b.namespace}.svc.cluster.local` : b.type === 'hostname' ? b.name.toLowerCase() : undefined;
+    return { resource: route.resource, path: b.path, to, port: b.port };
+  }
+  return undefined;
+}
+
+/** VirtualServices bound to `mesh` with a host covering `host`, exported to the client namespace, in input order. */
+function meshVirtualServicesFor(mesh: Mesh, host: string, namespace: string): VirtualServiceInfo[] {
+  const out = new Set<VirtualServiceInfo>();
+  for (const m of routeIndex(mesh).meshRules.overlapping(host)) if (m.vs.gateways.some((g) => g.ref.mesh) && exportedTo(m.vs.exportTo, m.vs.namespace, namespace)) out.add(m.vs);
+  return [...out];
+}
+
+function gatewayApiOfHost(mesh: Mesh, host: string): GatewayApiGateway | undefined {
+  const svc = parseServiceFqdn(host);
+  return svc ? gatewayApiModel(mesh).gatewayOfService(svc.namespace, svc.name) : undefined;
+}
+
+function addTlsResource(onPath: RouteResource[], tls: HopTls | undefined): void {
+  if (tls?.resource) onPath.push({ resource: tls.resource, only: tls.path ? [tls.path, ['spec', 'host']] : undefined });
+}
+
+function verdictOf(registered: boolean): RouteVerdict {
+  return registered ? 'allowed' : 'passthrough';
+}
+
+function reasonOf(registered: boolean, policy: PolicyDecision, how: string): string {
+  return registered ? `Registered and routed ${how} (${policy.mode}, set by ${policy.setBy}).` : `Not registered; ${policy.mode} (${policy.setBy}) lets it out ${how}.`;
+}

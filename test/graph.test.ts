@@ -1,0 +1,286 @@
+// The egress map (`mesh-egress-lint graph`): the JSON contract on every example set and the corpus
+// (validated against schemas/egress-map.schema.json with ajv), the routes the model gives for the
+// example set-ups, and the Mermaid and DOT pictures drawn from the same graph.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTree } from './helpers.js';
+import type { EgressMap, MapRoute } from '../src/graph/egress-map.js';
+import { buildGraph } from '../src/graph/graph.js';
+
+const ROOT = path.resolve(__dirname, '..');
+const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas/egress-map.schema.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+
+const exampleSets = readdirSync(path.join(ROOT, 'examples'), { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .flatMap((e) => ['good', 'broken'].map((v) => `examples/${e.name}/${v}`))
+  .sort();
+const corpusSets = existsSync(CORPUS)
+  ? ['istio-io', 'istio-samples', 'gateway-api-ambient', '.'].map((d) => path.relative(ROOT, path.join(CORPUS, d)) || '.')
+  : [];
+
+async function graph(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(['graph', ...args], cwd);
+}
+
+async function mapOf(dir: string, cwd = ROOT): Promise<EgressMap> {
+  const r = await graph([dir, '--format', 'json'], cwd);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as EgressMap;
+}
+
+function route(map: EgressMap, id: string): MapRoute {
+  const r = map.routes.find((x) => x.id === id);
+  if (!r) throw new Error(`no route ${id}; routes: ${map.routes.map((x) => x.id).join(', ')}`);
+  return r;
+}
+
+function rulesOn(map: EgressMap, r: MapRoute): string[] {
+  return r.findings.map((id) => map.findings.find((f) => f.id === id)!.ruleId).sort();
+}
+
+/** Checks that hold for every map: schema, references between routes and findings, order, determinism. */
+function checkContract(map: EgressMap): void {
+  const ok = validate(map);
+  expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 3))).toEqual([]);
+  expect(ok).toBe(true);
+  const findingIds = new Set(map.findings.map((f) => f.id));
+  for (const r of map.routes) {
+    for (const id of r.findings) expect(findingIds.has(id)).toBe(true);
+    // A route ends at the upstream, or where it stops: the refusing sidecar, a gateway without a route.
+    if (r.hops[r.hops.length - 1]!.kind !== 'upstream') expect(['blocked', 'broken']).toContain(r.outcome);
+    if (r.outcome === 'allowed') expect(r.findings.every((id) => map.findings.find((f) => f.id === id)!.severity !== 'error')).toBe(true);
+  }
+  expect(new Set(map.routes.map((r) => r.id)).size).toBe(map.routes.length);
+  const keys = map.routes.map((r) => [r.client.namespace, r.client.kind, r.client.name, r.host]);
+  for (let i = 1; i < keys.length; i++) expect(keys[i - 1]!.join('\0') <= keys[i]!.join('\0')).toBe(true);
+  expect(map.summary.routes).toBe(map.routes.length);
+  expect(map.summary.allowed + map.summary.blocked + map.summary.passthrough + map.summary.broken).toBe(map.routes.length);
+}
+
+describe.each([...exampleSets, ...corpusSets])('graph %s', (dir) => {
+  it('json follows the schema and is the same on every run', async () => {
+    const a = await graph([dir]);
+    const b = await graph([dir, '--format', 'json']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    checkContract(JSON.parse(a.stdout));
+  });
+
+  it('mermaid and dot draw every node and edge of the graph', async () => {
+    const map = await mapOf(dir);
+    const g = buildGraph(map);
+    const mermaid = (await graph([dir, '--format', 'mermaid'])).stdout;
+    const dot = (await graph([dir, '--format', 'dot'])).stdout;
+    expect(mermaid.startsWith('flowchart LR\n')).toBe(true);
+    expect(dot.startsWith('digraph egress {\n')).toBe(true);
+    expect(dot.trimEnd().endsWith('}')).toBe(true);
+    for (const n of g.nodes) {
+      expect(mermaid).toMatch(new RegExp(`^  ${n.id}[([{]`, 'm'));
+      expect(dot).toMatch(new RegExp(`^    ${n.id} \\[label=`, 'm'));
+    }
+    expect(mermaid.split('\n').filter((l) => /^ {2}n\d+ -(->|\.->)\|/.test(l))).toHaveLength(g.edges.length);
+    expect(dot.split('\n').filter((l) => /^ {2}n\d+ -> n\d+ \[/.test(l))).toHaveLength(g.edges.length);
+    expect(mermaid.split('\n').filter((l) => l.startsWith('  linkStyle ')).length).toBe(g.edges.filter((e) => e.outcome === 'broken' || e.outcome === 'blocked').length);
+  });
+});
+
+describe('graph: routes of the example set-ups', () => {
+  it('egress-gateway-per-upstream/good: sidecar → egress gateway (Istio mTLS) → httpbin.org:443 (TLS originated)', async () => {
+    const map = await mapOf('examples/egress-gateway-per-upstream/good');
+    const r = route(map, 'apps/Deployment/reporter->httpbin.org:80');
+    expect(r.hops.map((h) => h.kind)).toEqual(['sidecar', 'egress-gateway', 'upstream']);
+    expect(r.hops[1]!.gateway).toBe('httpbin/httpbin-egress');
+    expect(r.hops.map((h) => h.tls?.mode)).toEqual(['istio-mutual', 'originate', undefined]);
+    expect(r.hops[1]!.tls).toMatchObject({ setBy: 'DestinationRule httpbin/httpbin-org-tls spec.trafficPolicy.portLevelSettings[0].tls', file: 'examples/egress-gateway-per-upstream/good/httpbin-upstream.yaml' });
+    expect(r.hops[2]).toMatchObject({ to: 'httpbin.org', port: 443 });
+    expect(r.policy).toMatchObject({ mode: 'REGISTRY_ONLY', setBy: 'IstioOperator istio-system/control-plane spec.meshConfig', enforced: true, file: 'examples/egress-gateway-per-upstream/good/istio-operator.yaml' });
+    expect(r).toMatchObject({ outcome: 'allowed', source: 'reference', registry: 'registered', findings: [] });
+    expect(r.references).toEqual([{ what: 'env UPSTREAM_URL of Deployment apps/reporter', file: 'examples/egress-gateway-per-upstream/good/client.yaml', line: 24 }]);
+    // Port 443 of the ServiceEntry: no mesh rule takes it, so it leaves from the sidecar.
+    expect(route(map, 'apps/Deployment/reporter->httpbin.org:443')).toMatchObject({ source: 'registry', outcome: 'allowed' });
+    expect(map.findings).toEqual([]);
+  });
+
+  it('egress-gateway-per-upstream/broken: the misspelt subset breaks the route, the unregistered host is blocked', async () => {
+    const map = await mapOf('examples/egress-gateway-per-upstream/broken');
+    const r = route(map, 'apps/Deployment/reporter->httpbin.org:80');
+    expect(r.outcome).toBe('broken');
+    expect(rulesOn(map, r)).toEqual(['subset-not-found']);
+    const blocked = route(map, 'apps/Deployment/reporter->api.unregistered.example:443');
+    expect(blocked).toMatchObject({ outcome: 'blocked', registry: 'missing' });
+    expect(blocked.hops.map((h) => h.kind)).toEqual(['sidecar']);
+    expect(rulesOn(map, blocked)).toEqual(['missing-service-entry']);
+    // The stale VirtualService is not bound to mesh: its findings are on no route.
+    const stale = map.findings.filter((f) => f.ruleId === 'gateway-not-found' || f.ruleId === 'match-gateway-not-bound').map((f) => f.id);
+    expect(stale).toHaveLength(2);
+    expect(map.routes.flatMap((x) => x.findings).filter((id) => stale.includes(id))).toEqual([]);
+  });
+
+  it('registry-only-service-entries/broken: blocked where the registry lacks the host, broken by a finding on the entry', async () => {
+    const map = await mapOf('examples/registry-only-service-entries/broken');
+    expect(route(map, 'apps/Deployment/prober->api.github.com:443')).toMatchObject({ outcome: 'blocked', registry: 'missing' });
+    expect(route(map, 'apps/Deployment/prober->httpbin.org:80')).toMatchObject({ outcome: 'blocked', registry: 'not-exported' });
+    expect(rulesOn(map, route(map, 'apps/Deployment/prober->httpbin.org:80'))).toEqual(['service-entry-not-exported']);
+    expect(route(map, 'apps/Deployment/prober->www.google.com:443')).toMatchObject({ outcome: 'allowed', findings: [] });
+    expect(route(map, 'apps/Deployment/prober->www.google.com:443').hops[0]!.tls!.mode).toBe('passthrough');
+  });
+
+  it('kubernetes-services/broken: the mesh-wide ISTIO_MUTUAL rule breaks the selectorless Service; the alias leaves from its target', async () => {
+    const map = await mapOf('examples/kubernetes-services/broken');
+    const wiki = route(map, 'apps/Deployment/curl->my-wikipedia.apps.svc.cluster.local:443');
+    expect(wiki.outcome).toBe('broken');
+    expect(wiki.hops[0]!.tls).toMatchObject({ mode: 'istio-mutual', setBy: 'DestinationRule istio-system/default spec.trafficPolicy.tls', file: 'examples/kubernetes-services/broken/mesh-mtls.yaml' });
+    expect(rulesOn(map, wiki)).toEqual(['endpoints-invalid-address', 'endpoints-port-mismatch', 'mtls-to-external-host']);
+    const alias = route(map, 'apps/Deployment/curl->my-httpbin.apps.svc.cluster.local:80');
+    expect(alias.hops[alias.hops.length - 1]).toMatchObject({ kind: 'upstream', to: 'httpbin.org' });
+    expect(rulesOn(map, alias)).toEqual(['external-name-destination-rule']);
+    expect(alias.outcome).toBe('allowed');
+  });
+
+  it('https-tls-route/broken: TLS from the application passes through; the route with the schema error is broken', async () => {
+    const map = await mapOf('examples/https-tls-route/broken');
+    const r = route(map, 'apps/Deployment/uuid-client->httpbin.org:443');
+    expect(r.hops[0]!.tls!.mode).toBe('passthrough');
+    expect(r.outcome).toBe('broken');
+    expect(rulesOn(map, r)).toEqual(['schema-violation', 'tls-route-sni-mismatch']);
+  });
+
+  it('capture-ranges: good routes are allowed, the bypassing workload is broken by its finding', async () => {
+    const good = await mapOf('examples/capture-ranges/good');
+    expect(good.routes.map((r) => r.outcome)).toEqual(good.routes.map(() => 'allowed'));
+    const broken = await mapOf('examples/capture-ranges/broken');
+    expect(rulesOn(broken, route(broken, 'apps/Deployment/reports->httpbin.org:80'))).toEqual(['capture-bypasses-egress-policy']);
+  });
+});
+
+describe('graph: data planes and Gateway API', () => {
+  const client = (ns: string, labels = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: curl, namespace: ${ns}}
+spec:
+  selector: {matchLabels: {app: curl}}
+  template:
+    metadata:
+      labels: {app: curl${labels}}
+    spec:
+      containers:
+      - name: curl
+        image: curlimages/curl
+        env:
+        - {name: URL, value: "http://api.example.com/x"}
+`;
+  const entry = (ns: string, label = '') => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: api
+  namespace: ${ns}${label}
+spec:
+  hosts: [api.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`;
+
+  it('ambient with a waypoint: ztunnel (HBONE) → waypoint → host', async () => {
+    const dir = tempTree({
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: egress\n  labels: {istio.io/dataplane-mode: ambient}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels: {istio.io/dataplane-mode: ambient}\n',
+      'client.yaml': client('apps'),
+      'se.yaml': entry('egress', '\n  labels: {istio.io/use-waypoint: waypoint}'),
+      'waypoint.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: waypoint
+  namespace: egress
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+  - {name: mesh, port: 15008, protocol: HBONE, allowedRoutes: {namespaces: {from: All}}}
+`,
+    });
+    const map = await mapOf(dir, dir);
+    checkContract(map);
+    const r = route(map, 'apps/Deployment/curl->api.example.com:80');
+    expect(r.dataPlane).toBe('ambient');
+    expect(r.hops.map((h) => `${h.kind}:${h.tls?.mode ?? ''}`)).toEqual(['ztunnel:hbone', 'waypoint:plaintext', 'upstream:']);
+    expect(r.hops[1]!.gateway).toBe('egress/waypoint');
+    expect(r.policy.enforced).toBe(false);
+    expect(r.outcome).toBe('allowed');
+  });
+
+  it('ambient without a waypoint: ztunnel sends it straight out (passthrough)', async () => {
+    const dir = tempTree({
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels: {istio.io/dataplane-mode: ambient}\n',
+      'client.yaml': client('apps'),
+      'se.yaml': entry('apps'),
+    });
+    const map = await mapOf(dir, dir);
+    const r = route(map, 'apps/Deployment/curl->api.example.com:80');
+    expect(r.hops.map((h) => h.kind)).toEqual(['ztunnel', 'upstream']);
+    expect(r.outcome).toBe('passthrough');
+  });
+
+  it('outside the mesh: no proxy, passthrough; unregistered under ALLOW_ANY: passthrough from the sidecar', async () => {
+    const dir = tempTree({
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: plain\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels: {istio-injection: enabled}\n',
+      'a.yaml': client('plain'),
+      'b.yaml': client('apps'),
+    });
+    const map = await mapOf(dir, dir);
+    expect(route(map, 'plain/Deployment/curl->api.example.com:80')).toMatchObject({ dataPlane: 'none', outcome: 'passthrough', registry: 'missing' });
+    expect(route(map, 'plain/Deployment/curl->api.example.com:80').hops.map((h) => h.kind)).toEqual(['upstream']);
+    const meshed = route(map, 'apps/Deployment/curl->api.example.com:80');
+    expect(meshed).toMatchObject({ dataPlane: 'sidecar', outcome: 'passthrough', registry: 'missing' });
+    expect(meshed.hops.map((h) => h.kind)).toEqual(['sidecar', 'upstream']);
+  });
+
+  it.runIf(existsSync(CORPUS))("Gateway API egress gateway (istio.io task): HTTPRoute on the ServiceEntry → the Gateway's Service → HTTPRoute onward", async () => {
+    const src = path.join(CORPUS, 'gateway-api-ambient/istio-io-gateway-api');
+    const files: Record<string, string> = { 'client.yaml': client('default').replace('http://api.example.com/x', 'http://edition.cnn.com/politics') };
+    for (const f of ['egress-gateway__1.yaml', 'egress-gateway__2.yaml', 'egress-gateway__3.yaml']) files[f] = readFileSync(path.join(src, f), 'utf8');
+    const dir = tempTree(files);
+    const map = await mapOf(dir, dir);
+    checkContract(map);
+    const r = route(map, 'default/Deployment/curl->edition.cnn.com:80');
+    expect(r.hops.map((h) => h.kind)).toEqual(['sidecar', 'egress-gateway', 'upstream']);
+    expect(r.hops[0]).toMatchObject({ to: 'cnn-egress-gateway-istio.default.svc.cluster.local', port: 80, via: { resource: 'HTTPRoute default/direct-cnn-to-egress-gateway' } });
+    expect(r.hops[1]).toMatchObject({ gateway: 'default/cnn-egress-gateway', to: 'edition.cnn.com', via: { resource: 'HTTPRoute default/forward-cnn-from-egress-gateway' } });
+    expect(r.outcome).toBe('allowed');
+  });
+});
+
+describe('graph: command line', () => {
+  it('writes --output, refuses an unknown format and an input as output', async () => {
+    const dir = tempTree({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {}\n' });
+    const ok = await graph(['.', '--format', 'mermaid', '--output', 'map.mmd'], dir);
+    expect(ok).toMatchObject({ code: 0, stdout: '' });
+    expect(readFileSync(path.join(dir, 'map.mmd'), 'utf8').startsWith('flowchart LR')).toBe(true);
+    const bad = await graph(['.', '--format', 'svg'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('mesh-egress-lint: unknown --format "svg" for graph (json, mermaid, dot)\n');
+    const overwrite = await graph(['.', '--output', 'a.yaml'], dir);
+    expect(overwrite.code).toBe(2);
+    expect(overwrite.stderr).toContain('refusing to overwrite');
+    const empty = await graph([tempTree({})], dir);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^mesh-egress-lint: nothing to map/);
+  });
+});
+
+describe('graph: documentation', () => {
+  it("the README's Mermaid map is what the command prints for that example set", async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /The map of `(examples\/[^`]+)`[\s\S]*?```mermaid\n([\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    expect((await graph([block![1]!, '--format', 'mermaid'])).stdout).toBe(block![2]);
+  });
+
+  it('the JSON example of docs/egress-map.md follows the schema', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/egress-map.md'), 'utf8');
+    const json = /```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    expect(validate(JSON.parse(json)), JSON.stringify(validate.errors)).toBe(true);
+  });
+});
