@@ -260,7 +260,7 @@ describe('graph: command line', () => {
     expect(readFileSync(path.join(dir, 'map.mmd'), 'utf8').startsWith('flowchart LR')).toBe(true);
     const bad = await graph(['.', '--format', 'svg'], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('mesh-egress-lint: unknown --format "svg" for graph (json, mermaid, dot)\n');
+    expect(bad.stderr).toBe('mesh-egress-lint: unknown --format "svg" for graph (json, mermaid, dot, html)\n');
     const overwrite = await graph(['.', '--output', 'a.yaml'], dir);
     expect(overwrite.code).toBe(2);
     expect(overwrite.stderr).toContain('refusing to overwrite');

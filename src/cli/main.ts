@@ -22,7 +22,7 @@ export class UsageError extends Error {}
 
 const HELP = `Usage: mesh-egress-lint [paths...] [options]
        mesh-egress-lint rules [--format text|json|markdown]
-       mesh-egress-lint graph [paths...] [--format json|mermaid|dot] [--output FILE]   (see graph --help)
+       mesh-egress-lint graph [paths...] [--format json|mermaid|dot|html] [--output FILE]   (see graph --help)
 
 Lints Kubernetes and Istio manifests for egress mistakes. Paths default to "."; directories are
 walked for .yaml, .yml and .json files; "-" reads standard input.

@@ -1,4 +1,4 @@
-// `mesh-egress-lint graph [paths...] [--format json|mermaid|dot] [--output FILE]`: lints the
+// `mesh-egress-lint graph [paths...] [--format json|mermaid|dot|html] [--output FILE]`: lints the
 // input (the map shows the run's findings on each route) and prints the egress map.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,11 +13,12 @@ import { parseIstioVersion, UsageError, type CliIO } from '../cli/main.js';
 import { buildEgressMap, egressMapJson, type EgressMap } from './egress-map.js';
 import { mermaidMap } from './mermaid.js';
 import { dotMap } from './dot.js';
+import { htmlMap } from './html.js';
 
-export const GRAPH_FORMATS = ['json', 'mermaid', 'dot'] as const;
+export const GRAPH_FORMATS = ['json', 'mermaid', 'dot', 'html'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
-export const GRAPH_HELP = `Usage: mesh-egress-lint graph [paths...] [--format json|mermaid|dot] [--output FILE]
+export const GRAPH_HELP = `Usage: mesh-egress-lint graph [paths...] [--format json|mermaid|dot|html] [--output FILE]
 
 Prints the egress map: for every workload and every external host it calls or its namespace sees
 in the registry, the hops on the way (sidecar or ztunnel, waypoint, egress gateways, upstream),
@@ -25,8 +26,8 @@ the TLS of each hop, the outbound policy and who set it, the outcome (allowed, b
 passthrough, broken) and the findings on the path.
 
 Options:
-  --format json|mermaid|dot           json (default; the documented contract), mermaid or dot
-                                      for docs
+  --format json|mermaid|dot|html      json (default; the documented contract), mermaid or dot
+                                      for docs, html for one self-contained page (inline SVG)
   --output FILE                       write the map to FILE instead of standard output
   --namespace NS                      namespace of documents without one (default "default")
   --istio-version X.Y                 Istio semantics to apply
@@ -44,6 +45,8 @@ export function renderMap(map: EgressMap, format: GraphFormat): string {
       return mermaidMap(map);
     case 'dot':
       return dotMap(map);
+    case 'html':
+      return htmlMap(map);
   }
 }
 
