@@ -13,6 +13,7 @@
 import ipaddr from 'ipaddr.js';
 import type { Workload } from './kinds.js';
 import { parsePrefixStrict, type ParsedRange } from './ip.js';
+import { nameFew } from '../util/few.js';
 
 export const CAPTURE_ANNOTATIONS = {
   includeOutboundIPRanges: 'traffic.sidecar.istio.io/includeOutboundIPRanges',
@@ -150,20 +151,33 @@ function normalize(ivs: Interval[]): Interval[] {
   return out;
 }
 
+/**
+ * a minus b, both normalized (sorted, disjoint): one merge pass over the two lists, so a list of
+ * n ranges costs O(n) here (after the O(n log n) sort), not O(n²).
+ */
 function subtract(a: Interval[], b: Interval[]): Interval[] {
-  let cur = normalize(a);
-  for (const [bs, be] of normalize(b)) {
-    const next: Interval[] = [];
-    for (const [s, e] of cur) {
-      if (be < s || bs > e) next.push([s, e]);
-      else {
-        if (s < bs) next.push([s, bs - 1n]);
-        if (e > be) next.push([be + 1n, e]);
+  const cur = normalize(a);
+  const cut = normalize(b);
+  const out: Interval[] = [];
+  let j = 0;
+  for (const [s0, e] of cur) {
+    let s = s0;
+    // Ranges of b that end before this interval starts cannot touch it or any later one.
+    while (j < cut.length && cut[j]![1] < s) j++;
+    let k = j;
+    while (k < cut.length && cut[k]![0] <= e && s <= e) {
+      const [bs, be] = cut[k]!;
+      if (bs > s) out.push([s, bs - 1n]);
+      if (be >= e) {
+        s = e + 1n;
+        break;
       }
+      s = be + 1n;
+      k++;
     }
-    cur = next;
+    if (s <= e) out.push([s, e]);
   }
-  return cur;
+  return out;
 }
 
 function fromBig(n: bigint, family: Family): string {
@@ -230,9 +244,16 @@ export class AddressSet {
     return this.v4.length === 0 && this.v6.length === 0;
   }
 
-  /** The set as CIDRs, IPv4 first. */
-  cidrs(): string[] {
-    return [...this.v4.flatMap((iv) => toCidrs(iv, 'ipv4')), ...this.v6.flatMap((iv) => toCidrs(iv, 'ipv6'))];
+  /** The set as CIDRs, IPv4 first; with `limit`, stops once more than `limit` are found. */
+  cidrs(limit = Number.POSITIVE_INFINITY): string[] {
+    const out: string[] = [];
+    for (const [family, ivs] of [['ipv4', this.v4], ['ipv6', this.v6]] as const) {
+      for (const iv of ivs) {
+        for (const c of toCidrs(iv, family)) out.push(c);
+        if (out.length > limit) return out;
+      }
+    }
+    return out;
   }
 }
 
@@ -256,7 +277,8 @@ export interface Escape {
 export function captureEscapes(values: Partial<Record<CaptureAnnotation, ParsedCapture>>, internal: AddressSet): Escape[] {
   const out: Escape[] = [];
   const includePorts = values.includeOutboundPorts?.ports ?? [];
-  const portList = (ps: { text: string }[]) => `port${ps.length > 1 ? 's' : ''} ${ps.map((p) => p.text).join(', ')}`;
+  // Long lists name their first entries and count the rest (a list can hold tens of thousands).
+  const portList = (ps: { text: string }[]) => `port${ps.length > 1 ? 's' : ''} ${nameFew(ps.slice(0, 5).map((p) => p.text), ps.length)}`;
 
   const exPorts = values.excludeOutboundPorts?.ports ?? [];
   if (exPorts.length > 0) out.push({ annotation: 'excludeOutboundPorts', what: `TCP and UDP traffic to any address on ${portList(exPorts)}`, all: false });
@@ -267,7 +289,7 @@ export function captureEscapes(values: Partial<Record<CaptureAnnotation, ParsedC
     const excluded = AddressSet.of(escaping.map((r) => r.range));
     const everything = AddressSet.everything();
     const all = everything.only('ipv4').minus(excluded).empty || everything.only('ipv6').minus(excluded).empty;
-    const listed = escaping.map((r) => r.text).join(', ');
+    const listed = nameFew(escaping.slice(0, 5).map((r) => r.text), escaping.length);
     out.push({ annotation: 'excludeOutboundIPRanges', what: all ? `traffic to every address (${listed})` : `traffic to ${listed}`, all });
   }
 
@@ -283,8 +305,8 @@ export function captureEscapes(values: Partial<Record<CaptureAnnotation, ParsedC
       if (included.v6.length === 0) outside = outside.only('ipv4');
       if (included.v4.length === 0) outside = outside.only('ipv6');
       if (!outside.empty) {
-        const cidrs = outside.cidrs();
-        const listed = inc.ranges.map((r) => r.text).join(', ');
+        const cidrs = outside.cidrs(4);
+        const listed = nameFew(inc.ranges.slice(0, 5).map((r) => r.text), inc.ranges.length);
         const what = cidrs.length <= 4 ? `traffic to ${cidrs.join(', ')}` : `traffic to every public address outside ${listed}`;
         out.push({ annotation: 'includeOutboundIPRanges', what, except, all: false });
       }

@@ -2,6 +2,9 @@ import type { Rule } from './types.js';
 import type { GatewayInfo, GatewayServer, Workload } from '../model/kinds.js';
 import { gatewayModel, selectorKey, selectsAllGateways } from '../model/gateways.js';
 import { asString, at, isObject } from '../model/resource.js';
+import { pushTo } from '../util/collections.js';
+import { nameFew, NAMED_IN_MESSAGE } from '../util/few.js';
+import { PartyIndex, type Parties } from '../util/parties.js';
 
 // Semantics §6 and istioctl IST0145: Gateways that select the same gateway proxy are merged per
 // port (`model/gateway.go#MergeGateways`); two servers of different Gateways on the same port
@@ -28,46 +31,48 @@ export const rule: Rule = {
   check({ mesh, report }) {
     const model = gatewayModel(mesh);
     const workloadIds = new Map<Workload, number>(model.gatewayWorkloads.map((w, i) => [w, i]));
-    // Bucket server hosts by (what they select, port, bind, DNS name): only entries of one bucket collide.
-    const buckets = new Map<string, Entry[]>();
+    // Group server hosts by (port, bind, DNS name); within a group, entries collide when their
+    // Gateways share a target (what they select, or a gateway workload both run on).
+    const groups = new Map<string, { entry: Entry; targets: string[] }[]>();
     mesh.gateways.forEach((gw, gi) => {
       const targets = new Set<string>([`sel:${selectsAllGateways(gw) ? '' : selectorKey(gw.selector)}`]);
       for (const w of model.workloadsOf(gw)) targets.add(`wl:${workloadIds.get(w)}`);
+      const targetList = [...targets];
       for (const server of gw.servers) {
         if (!server.port) continue;
         // Servers with different `bind` addresses get separate listeners and never collide.
         const bind = asString(at(gw.resource.spec, 'servers', server.index, 'bind')) ?? '';
-        server.hosts.forEach((h, hostIndex) => {
-          for (const t of targets) {
-            const key = `${t}|${server.port!.number}|${bind}|${h.host}`;
-            const list = buckets.get(key);
-            if (list) list.push({ gi, gw, server, hostIndex });
-            else buckets.set(key, [{ gi, gw, server, hostIndex }]);
-          }
-        });
+        server.hosts.forEach((h, hostIndex) => pushTo(groups, `${server.port!.number}|${bind}|${h.host}`, { entry: { gi, gw, server, hostIndex }, targets: targetList }));
       }
     });
 
     // (later gateway, server) → its first colliding host and the earlier Gateways it collides with.
-    const hits = new Map<string, { later: Entry; others: Set<string> }>();
-    for (const list of buckets.values()) {
-      for (const b of list) {
-        for (const a of list) {
-          if (a.gi >= b.gi || (a.gw.namespace === b.gw.namespace && a.gw.name === b.gw.name)) continue; // same or later, or a redefinition
+    // Each group is walked once in input order, asking an index of the earlier Gateways (not every pair).
+    const hits = new Map<string, { later: Entry; others: Parties }>();
+    for (const list of groups.values()) {
+      const earlier = new PartyIndex('name');
+      for (let i = 0; i < list.length; ) {
+        // Entries of one Gateway (in input order, so adjacent) never collide with each other.
+        let j = i;
+        while (j < list.length && list[j]!.entry.gi === list[i]!.entry.gi) j++;
+        for (let k = i; k < j; k++) {
+          const { entry: b, targets } = list[k]!;
+          const own = `${b.gw.namespace}/${b.gw.name}`;
+          const others = earlier.query(targets, own); // a redefinition of the same Gateway is not a conflict
+          if (others.count === 0) continue;
           const key = `${b.gi}/${b.server.index}`;
           const hit = hits.get(key);
-          if (!hit) hits.set(key, { later: b, others: new Set([`${a.gw.namespace}/${a.gw.name}`]) });
-          else if (b.hostIndex < hit.later.hostIndex) hits.set(key, { later: b, others: new Set([`${a.gw.namespace}/${a.gw.name}`]) });
-          else if (b.hostIndex === hit.later.hostIndex) hit.others.add(`${a.gw.namespace}/${a.gw.name}`);
+          if (!hit || b.hostIndex < hit.later.hostIndex) hits.set(key, { later: b, others });
         }
+        for (let k = i; k < j; k++) earlier.add(`${list[k]!.entry.gw.namespace}/${list[k]!.entry.gw.name}`, list[k]!.targets);
+        i = j;
       }
     }
 
     const ordered = [...hits.values()].sort((x, y) => x.later.gi - y.later.gi || x.later.server.index - y.later.server.index);
     for (const { later, others } of ordered) {
       const host = later.server.hosts[later.hostIndex]!;
-      const sorted = [...others].sort();
-      const named = `Gateway ${sorted.slice(0, 5).join(', Gateway ')}${sorted.length > 5 ? ` and ${sorted.length - 5} more` : ''}`;
+      const named = `Gateway ${nameFew(others.first, others.count, NAMED_IN_MESSAGE, ', Gateway ')}`;
       const tls = isObject(at(later.gw.resource.spec, 'servers', later.server.index, 'tls'));
       const effect = tls
         ? 'Istio keeps the server of the Gateway created first and rejects the other, whose hosts then stop working on this port'

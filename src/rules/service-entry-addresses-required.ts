@@ -1,7 +1,11 @@
 import type { Rule } from './types.js';
-import { ExportScopeIndex } from '../model/hosts.js';
-import { serviceEntryPorts, sameObject, type SePort } from '../model/service-entry-ports.js';
+import type { ExportScope } from '../model/hosts.js';
+import { serviceEntryPorts, type SePort } from '../model/service-entry-ports.js';
+import { nameFew } from '../util/few.js';
+import { EVERY_CHANNEL, PartyIndex, type Channels } from '../util/parties.js';
 import { sidecarsUseAllocatedAddress } from '../model/address-allocation.js';
+
+const channelsOf = (scope: ExportScope): Channels => (scope.all ? EVERY_CHANNEL : [...scope.namespaces]);
 
 // Semantics §4: a TCP (or opaque, or auto-detected) port without `addresses` becomes a listener on
 // 0.0.0.0:<port>. With resolution NONE it takes every connection on that port (IP auto-allocation
@@ -25,8 +29,10 @@ export const rule: Rule = {
     };
     for (const [number, all] of [...idx.portWideByNumber].sort((a, b) => a[0] - b[0])) {
       const ports = all.filter((p) => !hasVirtualIp(p.se));
-      const byScope = new ExportScopeIndex<SePort>();
-      for (const p of ports) byScope.add(p.scope, p);
+      // The entries on this port by the namespaces that see them: who shares the listener with an
+      // entry is one question to the index, not a comparison with every other entry.
+      const byScope = new PartyIndex('name');
+      for (const p of ports) byScope.add(p.se.resource.ref, channelsOf(p.scope));
       for (const p of ports) {
         const se = p.se;
         if (!p.scope.all && p.scope.namespaces.size === 0) continue; // exportTo ~: no sidecar sees it
@@ -40,16 +46,13 @@ export const rule: Rule = {
           });
           continue;
         }
-        const others = byScope
-          .overlapping(p.scope)
-          .filter((o) => !sameObject(o.se, se))
-          .map((o) => o.se.resource.ref);
-        if (others.length === 0) continue;
-        const names = [...new Set(others)].sort();
+        // The same namespace/name met twice is one object (the later apply replaces it).
+        const others = byScope.query(channelsOf(p.scope), se.resource.ref);
+        if (others.count === 0) continue;
         report({
           resource: se.resource,
           path: p.path,
-          message: `${se.resource.ref} port ${number} (${proto}, resolution ${se.resolution}) has no addresses, and neither has ${names.join(', ')} on the same port: their hosts share the one listener 0.0.0.0:${number}, so connections meant for one go to another; add spec.addresses, or let sidecars use allocated addresses (ISTIO_META_DNS_CAPTURE: "true" in the mesh's defaultConfig.proxyMetadata, with Istio 1.25's address allocation or ISTIO_META_DNS_AUTO_ALLOCATE).`,
+          message: `${se.resource.ref} port ${number} (${proto}, resolution ${se.resolution}) has no addresses, and neither has ${nameFew(others.first, others.count)} on the same port: their hosts share the one listener 0.0.0.0:${number}, so connections meant for one go to another; add spec.addresses, or let sidecars use allocated addresses (ISTIO_META_DNS_CAPTURE: "true" in the mesh's defaultConfig.proxyMetadata, with Istio 1.25's address allocation or ISTIO_META_DNS_AUTO_ALLOCATE).`,
         });
       }
     }

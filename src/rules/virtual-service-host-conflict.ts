@@ -5,24 +5,18 @@
 // through exportTo (§2) is reported. One VirtualService naming a host twice (short and FQDN) is not
 // a conflict (IST0109 reports it, istio/istio#42561), nor is the same namespace/name met twice in
 // the input (one object, applied twice).
-import { exportScope, ExportScopeIndex, type ExportScope } from '../model/hosts.js';
+import { exportScope, type ExportScope } from '../model/hosts.js';
 import type { VirtualServiceInfo } from '../model/kinds.js';
 import type { FieldPath } from '../types.js';
 import { pushTo } from '../util/collections.js';
+import { nameFew } from '../util/few.js';
+import { EVERY_CHANNEL, PartyIndex } from '../util/parties.js';
 import type { Rule } from './types.js';
 
 interface Claim {
   vs: VirtualServiceInfo;
   path: FieldPath;
   scope: ExportScope;
-}
-
-/** Namespaces where both scopes reach: undefined for every namespace. */
-function sharedNamespaces(a: ExportScope, b: ExportScope): string[] | undefined {
-  if (a.all && b.all) return undefined;
-  if (a.all) return [...(b as Extract<ExportScope, { all: false }>).namespaces];
-  if (b.all) return [...a.namespaces];
-  return [...a.namespaces].filter((n) => b.namespaces.has(n));
 }
 
 export const rule: Rule = {
@@ -48,25 +42,28 @@ export const rule: Rule = {
       }
     }
     for (const [host, claims] of byHost) {
-      const earlierClaims = new ExportScopeIndex<Claim>();
+      // The earlier claims, asked by namespace: n claims of one host cost O(n), not O(n²).
+      const earlier = new PartyIndex('added');
       for (const later of claims) {
-        const earlier = earlierClaims.overlapping(later.scope);
-        earlierClaims.add(later.scope, later);
-        if (earlier.length === 0) continue;
-        let everywhere = false;
-        const where = new Set<string>();
-        for (const c of earlier) {
-          const shared = sharedNamespaces(c.scope, later.scope);
-          if (shared) shared.forEach((n) => where.add(n));
-          else everywhere = true;
+        const channels = later.scope.all ? EVERY_CHANNEL : [...later.scope.namespaces];
+        const refs = earlier.query(channels);
+        if (refs.count > 0) {
+          // Where both are seen: the later claim's namespaces that an earlier one reaches, or (for a
+          // later claim exported everywhere) the namespaces the earlier ones are exported to.
+          let ns: string;
+          if (later.scope.all && earlier.hasEverywhere) ns = 'every namespace';
+          else {
+            const where = later.scope.all ? [...earlier.channels()] : [...later.scope.namespaces].filter((n) => earlier.hasEverywhere || earlier.hasChannel(n));
+            where.sort();
+            ns = `namespace${where.length > 1 ? 's' : ''} ${nameFew(where, where.length)}`;
+          }
+          report({
+            resource: later.vs.resource,
+            path: later.path,
+            message: `Host ${host} is already claimed for sidecars in ${ns} by ${nameFew(refs.first, refs.count)}: sidecars use only one VirtualService per host (the oldest), so one of them is silently ignored. Merge the rules into one VirtualService, or separate them with exportTo.`,
+          });
         }
-        const refs = [...new Set(earlier.map((c) => c.vs.resource.ref))];
-        const ns = everywhere ? 'every namespace' : `namespace${where.size > 1 ? 's' : ''} ${[...where].sort().join(', ')}`;
-        report({
-          resource: later.vs.resource,
-          path: later.path,
-          message: `Host ${host} is already claimed for sidecars in ${ns} by ${refs.join(', ')}: sidecars use only one VirtualService per host (the oldest), so one of them is silently ignored. Merge the rules into one VirtualService, or separate them with exportTo.`,
-        });
+        earlier.add(later.vs.resource.ref, channels);
       }
     }
   },
