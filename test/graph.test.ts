@@ -101,8 +101,8 @@ describe('graph: routes of the example set-ups', () => {
     expect(r.policy).toMatchObject({ mode: 'REGISTRY_ONLY', setBy: 'IstioOperator istio-system/control-plane spec.meshConfig', enforced: true, file: 'examples/egress-gateway-per-upstream/good/istio-operator.yaml' });
     expect(r).toMatchObject({ outcome: 'allowed', source: 'reference', registry: 'registered', findings: [] });
     expect(r.references).toEqual([{ what: 'env UPSTREAM_URL of Deployment apps/reporter', file: 'examples/egress-gateway-per-upstream/good/client.yaml', line: 24 }]);
-    // Port 443 of the ServiceEntry: no mesh rule takes it, so it leaves from the sidecar.
-    expect(route(map, 'apps/Deployment/reporter->httpbin.org:443')).toMatchObject({ source: 'registry', outcome: 'allowed' });
+    // The ServiceEntry is exported everywhere from httpbin: not a registry route of apps (only the reference is).
+    expect(map.routes.map((x) => x.id)).toEqual(['apps/Deployment/reporter->httpbin.org:80']);
     expect(map.findings).toEqual([]);
   });
 
@@ -184,6 +184,35 @@ spec:
   ports: [{number: 80, name: http, protocol: HTTP}]
   resolution: DNS
 `;
+
+  it('registry routes: entries declared in the namespace or exported to it by name, one per port; not those exported everywhere', async () => {
+    const se = (name: string, ns: string, host: string, exportTo?: string) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  hosts: [${host}]${exportTo ? `\n  exportTo: ${exportTo}` : ''}
+  ports: [{number: 443, name: https, protocol: HTTPS}, {number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`;
+    const dir = tempTree({
+      'client.yaml': client('apps'),
+      'own.yaml': se('own', 'apps', 'own.example.com'),
+      'named.yaml': se('named', 'shared', 'named.example.com', '[apps]'),
+      'everywhere.yaml': se('everywhere', 'shared', 'everywhere.example.com'),
+      'star.yaml': se('star', 'shared', 'star.example.com', '["*"]'),
+      'private.yaml': se('private', 'shared', 'private.example.com', '["."]'),
+    });
+    const map = await mapOf(dir, dir);
+    checkContract(map);
+    expect(map.routes.map((r) => `${r.id} ${r.source}`)).toEqual([
+      'apps/Deployment/curl->api.example.com:80 reference',
+      'apps/Deployment/curl->named.example.com:80 registry',
+      'apps/Deployment/curl->named.example.com:443 registry',
+      'apps/Deployment/curl->own.example.com:80 registry',
+      'apps/Deployment/curl->own.example.com:443 registry',
+    ]);
+    expect(route(map, 'apps/Deployment/curl->own.example.com:443').hops[0]!.tls!.mode).toBe('passthrough');
+  });
 
   it('ambient with a waypoint: ztunnel (HBONE) → waypoint → host', async () => {
     const dir = tempTree({
@@ -278,9 +307,11 @@ describe('graph: documentation', () => {
     expect((await graph([block![1]!, '--format', 'mermaid'])).stdout).toBe(block![2]);
   });
 
-  it('the JSON example of docs/egress-map.md follows the schema', () => {
+  it('the JSON example of docs/egress-map.md follows the schema and is what the command prints for its set', async () => {
     const doc = readFileSync(path.join(ROOT, 'docs/egress-map.md'), 'utf8');
-    const json = /```json\n([\s\S]*?)```/.exec(doc)![1]!;
-    expect(validate(JSON.parse(json)), JSON.stringify(validate.errors)).toBe(true);
+    const json = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)![1]!) as EgressMap;
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    const actual = await mapOf('examples/egress-gateway-per-upstream/good');
+    expect(json).toEqual({ ...actual, tool: json.tool });
   });
 });

@@ -1,7 +1,7 @@
 // Every workload's way out, hop by hop (the egress map): for each application workload and each
 // host outside the mesh it calls (URLs in its env, args, command and the ConfigMaps it loads) or
-// that its namespace sees in the registry (MESH_EXTERNAL ServiceEntries, Services that stand for
-// outside hosts), the proxies the connection passes, the TLS each of them opens toward the next,
+// that are registered for its namespace (MESH_EXTERNAL ServiceEntries and Services that stand for
+// outside hosts, declared there or exported to it by name), the proxies the connection passes, the TLS each of them opens toward the next,
 // the outbound policy in force and whether the call is let out. Every answer comes from the model's
 // existing questions; this module only strings them together along one connection:
 // - data plane and policy: policy.ts workloadPolicy (sidecar, ambient, none; §1.1);
@@ -186,35 +186,54 @@ function callsOf(mesh: Mesh, w: Workload, policy: PolicyDecision): Call[] {
   return out;
 }
 
+type RegisteredHost = { host: string; port?: number; protocol?: string };
+
+const registeredCache = new WeakMap<Mesh, Map<string, RegisteredHost[]>>();
+
 /**
- * Hosts outside the mesh that a client namespace sees without naming them: MESH_EXTERNAL
- * ServiceEntry hosts exported to it, and Services standing for outside hosts exported to it; with
- * each declared port. Computed once per namespace.
+ * Hosts outside the mesh addressed to a client namespace without the workload naming them: each
+ * port of a MESH_EXTERNAL ServiceEntry, or of a Service standing for an outside host, declared in
+ * the namespace or exported to it by name. Entries exported to every namespace (`*`, or no
+ * exportTo) are left out here: one route per workload and per such entry would grow with the
+ * product of the two, and a workload that calls the host names it (its reference gives the route).
+ * Indexed once per Mesh, by namespace.
  */
-function registeredOutsideHosts(mesh: Mesh, namespace: string): { host: string; port?: number; protocol?: string }[] {
-  const out: { host: string; port?: number; protocol?: string }[] = [];
-  const seen = new Set<string>();
-  const push = (host: string, port: number | undefined, protocol: string | undefined) => {
-    const key = `${host}\0${port ?? ''}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ host, port, protocol });
-  };
-  for (const se of mesh.serviceEntries) {
-    if (se.location !== 'MESH_EXTERNAL') continue;
-    if (!exportedTo(se.exportTo, se.namespace, namespace) || (se.exportTo?.includes('~') ?? false)) continue;
-    for (const h of se.hosts) {
-      if (!isExternalHost(mesh, h.host) && !outsideService(mesh, h.host)) continue;
-      if (se.ports.length === 0) push(h.host, undefined, undefined);
-      for (const p of se.ports) push(h.host, p.number, p.protocol);
+function registeredOutsideHosts(mesh: Mesh, namespace: string): RegisteredHost[] {
+  let index = registeredCache.get(mesh);
+  if (!index) {
+    index = new Map();
+    const seen = new Set<string>();
+    const push = (ns: string, host: string, port: number | undefined, protocol: string | undefined) => {
+      const key = `${ns}\0${host}\0${port ?? ''}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const list = index!.get(ns) ?? [];
+      list.push({ host, port, protocol });
+      index!.set(ns, list);
+    };
+    const targets = (own: string, exportTo: readonly string[] | undefined) =>
+      [own, ...(exportTo ?? []).filter((e) => e !== '*' && e !== '.' && e !== '~')].filter((ns, i, all) => all.indexOf(ns) === i && exportedTo(exportTo, own, ns) && !(exportTo?.includes('~') ?? false));
+    for (const se of mesh.serviceEntries) {
+      if (se.location !== 'MESH_EXTERNAL') continue;
+      const hosts = se.hosts.filter((h) => isExternalHost(mesh, h.host) || outsideService(mesh, h.host));
+      if (hosts.length === 0) continue;
+      for (const ns of targets(se.namespace, se.exportTo)) {
+        for (const h of hosts) {
+          if (se.ports.length === 0) push(ns, h.host, undefined, undefined);
+          for (const p of se.ports) push(ns, h.host, p.number, p.protocol);
+        }
+      }
     }
+    for (const svc of mesh.services) {
+      if (!outsideService(mesh, svc.fqdn)) continue;
+      for (const ns of targets(svc.namespace, svc.exportTo)) {
+        if (svc.ports.length === 0) push(ns, svc.fqdn, undefined, undefined);
+        for (const p of svc.ports) push(ns, svc.fqdn, p.number, p.protocol);
+      }
+    }
+    registeredCache.set(mesh, index);
   }
-  for (const svc of mesh.services) {
-    if (!outsideService(mesh, svc.fqdn) || !exportedTo(svc.exportTo, svc.namespace, namespace)) continue;
-    if (svc.ports.length === 0) push(svc.fqdn, undefined, undefined);
-    for (const p of svc.ports) push(svc.fqdn, p.number, p.protocol);
-  }
-  return out;
+  return index.get(namespace) ?? [];
 }
 
 // ---------------------------------------------------------------- TLS of a hop
@@ -323,7 +342,6 @@ export function egressRoutes(mesh: Mesh): EgressRoute[] {
   let routes = cache.get(mesh);
   if (routes) return routes;
   routes = [];
-  const byNamespace = new Map<string, ReturnType<typeof registeredOutsideHosts>>();
   for (const w of mesh.workloads) {
     // Gateways are hops of other workloads' routes, not clients.
     if (w.fromOperator || isGatewayWorkload(w)) continue;
@@ -338,9 +356,7 @@ export function egressRoutes(mesh: Mesh): EgressRoute[] {
     }
     const referencePaths = calls.map((c) => ({ resource: c.resource, path: c.path, host: c.host }));
     for (const group of groups.values()) routes.push(routeFor(mesh, w, policy, group[0]!.host, group[0]!.port, group, referencePaths));
-    let seen = byNamespace.get(w.namespace);
-    if (!seen) byNamespace.set(w.namespace, (seen = registeredOutsideHosts(mesh, w.namespace)));
-    for (const r of seen) {
+    for (const r of registeredOutsideHosts(mesh, w.namespace)) {
       if (calls.some((c) => c.host === r.host && (c.port === undefined || r.port === undefined || c.port === r.port))) continue;
       routes.push(routeFor(mesh, w, policy, r.host, r.port, [], referencePaths, r.protocol === 'HTTPS' || r.protocol === 'TLS'));
     }
