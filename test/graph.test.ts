@@ -214,6 +214,27 @@ spec:
     expect(route(map, 'apps/Deployment/curl->own.example.com:443').hops[0]!.tls!.mode).toBe('passthrough');
   });
 
+  it('a rule matching `mesh` in a VirtualService not bound to mesh routes nothing: the sidecar goes straight out', async () => {
+    const dir = tempTree({
+      'client.yaml': client('apps'),
+      'se.yaml': entry('apps'),
+      'vs.yaml': `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: stale, namespace: apps}
+spec:
+  hosts: [api.example.com]
+  gateways: [istio-system/gone]
+  http:
+  - match: [{gateways: [mesh]}]
+    route: [{destination: {host: istio-egressgateway.istio-system.svc.cluster.local}}]
+`,
+    });
+    const map = await mapOf(dir, dir);
+    const r = route(map, 'apps/Deployment/curl->api.example.com:80');
+    expect(r.hops.map((h) => `${h.kind}>${h.to ?? ''}`)).toEqual(['sidecar>api.example.com', 'upstream>api.example.com']);
+    expect(r.hops[0]!.via).toBeUndefined();
+  });
+
   it('ambient with a waypoint: ztunnel (HBONE) → waypoint → host', async () => {
     const dir = tempTree({
       'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: egress\n  labels: {istio.io/dataplane-mode: ambient}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels: {istio.io/dataplane-mode: ambient}\n',

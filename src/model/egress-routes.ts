@@ -289,7 +289,8 @@ function sidecarRule(mesh: Mesh, host: string, port: number | undefined, appTls:
   const idx = routeIndex(mesh);
   for (const m of idx.meshRules.overlapping(host)) {
     if (!exportedTo(m.vs.exportTo, m.vs.namespace, namespace)) continue;
-    if (!m.vs.gateways.some((g) => g.ref.mesh) && !m.rule.matches.some((x) => x.gateways?.some((g) => g.ref.mesh))) continue;
+    // A match naming `mesh` in a VirtualService not bound to `mesh` does nothing (match-gateway-not-bound).
+    if (!m.vs.gateways.some((g) => g.ref.mesh)) continue;
     if (!ruleTakes(m.rule, port, appTls, undefined)) continue;
     const dest = m.destinations[0];
     if (dest) return { vs: m.vs, rule: m.rule, dest };
@@ -511,7 +512,7 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
       hops.push(upstream(to, backend.port));
       return { ...base, registry: registry.status, hops, verdict: verdictOf(registered), reason: reasonOf(registered, policy, `through Gateway API gateway ${gwApi.namespace}/${gwApi.name}`) };
     }
-    const found = gatewayRule(mesh, onward, destPort, appTls && sidecarHop.tls.mode !== 'istio-mutual' ? true : appTls, gwTarget!);
+    const found = gatewayRule(mesh, onward, destPort, appTls, gwTarget!);
     const gw = found.gateway;
     const gwHop: EgressHop = { kind: 'egress-gateway', name: gw ? `${gw.namespace}/${gw.name}` : dest.host, gateway: gw ? `${gw.namespace}/${gw.name}` : undefined };
     hops.push(gwHop);
