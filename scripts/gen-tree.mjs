@@ -228,27 +228,35 @@ spec:
   ];
 }
 
+/**
+ * The benchmark's documents for about `resources` resources, file by file: one folder per
+ * namespace with three files each (the way teams split workloads, networking and egress), and the
+ * mesh's own file. Paths are relative, '/' separated.
+ */
+export function treeFiles(resources) {
+  const out = [{ path: 'istio-system/mesh.yaml', docs: meshDocs() }];
+  const namespaces = Math.max(1, Math.round((resources - 2) / RESOURCES_PER_NAMESPACE));
+  for (let i = 0; i < namespaces; i++) {
+    const ns = `team-${String(i).padStart(5, '0')}`;
+    const docs = namespaceDocs(ns, i);
+    out.push({ path: `${ns}/workloads.yaml`, docs: docs.slice(0, 7) });
+    out.push({ path: `${ns}/services.yaml`, docs: docs.slice(7, 9) });
+    out.push({ path: `${ns}/networking.yaml`, docs: docs.slice(9) });
+  }
+  return { files: out, namespaces };
+}
+
 /** Writes about `resources` resources under `dir` (one folder per namespace, three files each). */
 export function generateTree(dir, resources) {
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, 'istio-system'), { recursive: true });
-  writeFileSync(path.join(dir, 'istio-system', 'mesh.yaml'), meshDocs().join('---\n'));
-  const namespaces = Math.max(1, Math.round((resources - 2) / RESOURCES_PER_NAMESPACE));
-  let files = 1;
-  let count = 2;
-  for (let i = 0; i < namespaces; i++) {
-    const ns = `team-${String(i).padStart(5, '0')}`;
-    const d = path.join(dir, ns);
-    mkdirSync(d, { recursive: true });
-    const docs = namespaceDocs(ns, i);
-    count += docs.length;
-    // Three files per namespace, the way teams split workloads, networking and egress.
-    writeFileSync(path.join(d, 'workloads.yaml'), docs.slice(0, 7).join('---\n'));
-    writeFileSync(path.join(d, 'services.yaml'), docs.slice(7, 9).join('---\n'));
-    writeFileSync(path.join(d, 'networking.yaml'), docs.slice(9).join('---\n'));
-    files += 3;
+  const { files, namespaces } = treeFiles(resources);
+  let count = 0;
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.docs.join('---\n'));
+    count += f.docs.length;
   }
-  return { files, resources: count, namespaces };
+  return { files: files.length, resources: count, namespaces };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
