@@ -33,6 +33,7 @@ const CORNER_SIZES = Object.fromEntries(
     'service-entries-one-host': quick ? 4000 : 16000,
     'gateways-one-host': quick ? 4000 : 16000,
     'virtual-services-one-host': quick ? 4000 : 16000,
+    'sidecars-one-namespace': quick ? 4000 : 16000,
   }).map(([k, v]) => [k, cornerSize ? Number(cornerSize) : v]),
 );
 

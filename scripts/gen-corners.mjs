@@ -110,6 +110,45 @@ spec:
     }
     return docs;
   },
+  /**
+   * `n` Deployments in one namespace, each with its own Sidecar (workloadSelector on its app label,
+   * REGISTRY_ONLY), each calling a host no ServiceEntry declares: every workload asks which Sidecar is its own.
+   */
+  'sidecars-one-namespace': (n) => {
+    const docs = [];
+    for (let i = 0; i < n; i++) {
+      docs.push(`apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata:
+  name: app-${i}
+  namespace: team
+spec:
+  workloadSelector:
+    labels: {app: app-${i}, tier: backend}
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+`);
+      docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-${i}
+  namespace: team
+spec:
+  selector:
+    matchLabels: {app: app-${i}}
+  template:
+    metadata:
+      labels: {app: app-${i}, tier: backend}
+    spec:
+      containers:
+      - name: main
+        image: registry.example.com/app:1
+        env:
+        - name: UPSTREAM
+          value: https://api-${i}.unregistered.example.net/v1
+`);
+    }
+    return docs;
+  },
 };
 
 /** Writes corner `name` at size `n` as DIR/corner.yaml; returns the resource count. */

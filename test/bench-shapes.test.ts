@@ -50,7 +50,7 @@ describe('benchmark shapes', { timeout: 180_000 }, () => {
       expect(r.stdout).toMatch(new RegExp(`^\\| ${shape} \\| `, 'm'));
     }
     for (const label of ['js-yaml floor', 'own read\\+parse', 'full lint \\(json\\)']) expect(r.stdout.match(new RegExp(`^  ${label} +: \\d`, 'gm'))).toHaveLength(8);
-    for (const corner of ['capture-cidrs', 'service-entries-one-host', 'gateways-one-host', 'virtual-services-one-host']) expect(r.stdout).toMatch(new RegExp(`^  ${corner} 200: `, 'm'));
+    for (const corner of ['capture-cidrs', 'service-entries-one-host', 'gateways-one-host', 'virtual-services-one-host', 'sidecars-one-namespace']) expect(r.stdout).toMatch(new RegExp(`^  ${corner} 200: `, 'm'));
     expect(r.stdout).toMatch(/^small input .* ms wall from process start/m);
   });
 });

@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateCorner } from '../scripts/gen-corners.mjs';
 import { AddressSet } from '../src/model/capture.js';
+import type { SidecarInfo } from '../src/model/kinds.js';
+import { NamespaceSidecars } from '../src/model/sidecar-index.js';
 import { EVERY_CHANNEL, PartyIndex, type Channels } from '../src/util/parties.js';
 import { lintPaths } from './helpers.js';
 
@@ -73,6 +75,36 @@ describe('corners that must stay linear', { timeout: 240_000 }, () => {
     const last = found.find((f) => f.resource?.name === 'route-7999')!;
     // Named in input order: the oldest claims first.
     expect(last.message).toContain('by VirtualService team/route-0, VirtualService team/route-1, VirtualService team/route-2, VirtualService team/route-3, VirtualService team/route-4 and 7,994 more:');
+  });
+
+  it('10,000 workloads in one namespace, each with its own Sidecar', async () => {
+    const r = await lintCorner('sidecars-one-namespace', 10_000);
+    const found = r.findings.filter((f) => f.ruleId === 'missing-service-entry');
+    expect(found).toHaveLength(10_000);
+    // Each workload's own Sidecar sets REGISTRY_ONLY for it.
+    for (const f of found) expect(f.message).toContain(`(set by Sidecar team/${f.resource!.name})`);
+  });
+});
+
+describe('NamespaceSidecars', () => {
+  const sc = (name: string, workloadSelector?: Record<string, string>) => ({ resource: { ref: `Sidecar team/${name}` }, namespace: 'team', workloadSelector, outboundModePath: [] }) as unknown as SidecarInfo;
+  it('answers as the first Sidecar in input order whose selector matches, else the first without a selector', () => {
+    const list = [sc('b', { app: 'a', tier: 'x' }), sc('wide'), sc('a', { app: 'a' }), sc('empty', {}), sc('wide2'), sc('c', { tier: 'x' })];
+    const idx = new NamespaceSidecars(list);
+    const name = (s?: SidecarInfo) => s?.resource.ref;
+    expect(name(idx.selecting({ app: 'a', tier: 'x' }))).toBe('Sidecar team/b');
+    expect(name(idx.selecting({ app: 'a' }))).toBe('Sidecar team/a');
+    expect(name(idx.selecting({ tier: 'x', other: '1' }))).toBe('Sidecar team/c');
+    expect(idx.selecting({ app: 'b' })).toBeUndefined();
+    expect(name(idx.namespaceWide)).toBe('Sidecar team/wide');
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.dictionary(fc.constantFrom('app', 'tier', 'v'), fc.constantFrom('1', '2')), { nil: undefined }), { maxLength: 12 }), fc.dictionary(fc.constantFrom('app', 'tier', 'v'), fc.constantFrom('1', '2')), (selectors, labels) => {
+        const sidecars = selectors.map((sel, i) => sc(`s${i}`, sel));
+        const expected = sidecars.find((s) => s.workloadSelector && Object.keys(s.workloadSelector).length > 0 && Object.entries(s.workloadSelector).every(([k, v]) => labels[k] === v));
+        expect(new NamespaceSidecars(sidecars).selecting(labels)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

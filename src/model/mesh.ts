@@ -26,6 +26,7 @@ import type { DataPlane, UncapturedContainer } from './data-plane.js';
 import { decidingLayer, meshConfigLayers, type MeshLayer, type OutboundMode } from './policy.js';
 import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
 import { addressInRange } from './ip.js';
+import { NamespaceSidecars } from './sidecar-index.js';
 import { addTo, pushAll, pushTo } from '../util/collections.js';
 
 export interface IstioVersion {
@@ -364,15 +365,22 @@ export class Mesh {
 
   /** The Sidecar that applies to a workload (selector Sidecar, namespace Sidecar, root-namespace Sidecar). */
   sidecarFor(namespace: string, labels?: Record<string, string>): SidecarInfo | undefined {
-    const own = this.sidecarsByNs.get(namespace) ?? [];
+    const own = this.namespaceSidecars(namespace);
     if (labels) {
-      const sel = own.find((s) => s.workloadSelector && Object.keys(s.workloadSelector).length > 0 && labelsMatch(s.workloadSelector, labels));
+      const sel = own.selecting(labels);
       if (sel) return sel;
     }
-    const nsWide = own.find((s) => !s.workloadSelector);
-    if (nsWide) return nsWide;
-    if (own.length > 0) return undefined; // the root Sidecar applies only to namespaces without any Sidecar
-    return (this.sidecarsByNs.get(this.rootNamespace) ?? []).find((s) => !s.workloadSelector);
+    if (own.namespaceWide) return own.namespaceWide;
+    if (own.size > 0) return undefined; // the root Sidecar applies only to namespaces without any Sidecar
+    return this.namespaceSidecars(this.rootNamespace).namespaceWide;
+  }
+
+  private readonly sidecarIndexes = new Map<string, NamespaceSidecars>();
+
+  private namespaceSidecars(namespace: string): NamespaceSidecars {
+    let idx = this.sidecarIndexes.get(namespace);
+    if (!idx) this.sidecarIndexes.set(namespace, (idx = new NamespaceSidecars(this.sidecarsByNs.get(namespace) ?? [])));
+    return idx;
   }
 
   /** Effective outbound policy for a namespace (and a workload's labels when known), §1.1. */
