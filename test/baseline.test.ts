@@ -14,7 +14,7 @@ interface JsonReport {
 const json = (stdout: string): JsonReport => JSON.parse(stdout) as JsonReport;
 
 /** A resource-less document with one yaml-syntax error. */
-const DUP = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n';
+const DUP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n';
 /** A ConfigMap with schema violations: findings tied to a resource. */
 const CM = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  retries: 3\n`;
 

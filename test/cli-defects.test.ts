@@ -25,7 +25,7 @@ describe('--quiet', () => {
   });
 
   it('still fails on errors', async () => {
-    const dir = tempTree({ 'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n' });
+    const dir = tempTree({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n' });
     expect((await cli(['.', '--quiet'], dir)).code).toBe(1);
   });
 });

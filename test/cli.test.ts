@@ -15,7 +15,7 @@ spec:
   ports: [{number: 80, name: http, protocol: HTTP}]
   resolution: DNS
 `;
-const BROKEN_YAML = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n';
+const BROKEN_YAML = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n';
 const VALUES = 'replicaCount: 2\n';
 
 describe('exit codes', () => {
@@ -65,7 +65,8 @@ describe('formats', () => {
     const out = JSON.parse((await cli(['--format', 'json'], dir)).stdout);
     expect(Object.keys(out)).toEqual(['tool', 'summary', 'findings']);
     expect(out.tool.name).toBe('mesh-egress-lint');
-    expect(out.summary).toMatchObject({ files: 2, resources: 1, errors: 1, warnings: 0 });
+    // The document with a repeated key is still read (with its last value), so both files hold a resource.
+    expect(out.summary).toMatchObject({ files: 2, resources: 2, errors: 1, warnings: 0 });
     expect(out.findings[0]).toMatchObject({ ruleId: 'yaml-syntax', severity: 'error', file: 'sub/a.yaml', line: 5, column: 3 });
   });
 

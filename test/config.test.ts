@@ -30,7 +30,7 @@ async function runJson(argv: string[], cwd: string): Promise<{ code: number; rep
 }
 
 /** A document with a duplicate key: one yaml-syntax error on line 4, and nothing else to lint. */
-const BROKEN = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n';
+const BROKEN = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n';
 
 const HTTPS_SE = `apiVersion: networking.istio.io/v1
 kind: ServiceEntry

@@ -50,7 +50,7 @@ spec:
     tls: {mode: PASSTHROUGH}
 `,
   // Findings that must never be reported: a syntax error, a dangling gateway, an unused directive.
-  'tree/broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n',
+  'tree/broken.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n',
   'tree/other-vs.yaml': `# mesh-egress-lint-disable gateway-conflict -- suppresses nothing, but this file is context
 apiVersion: networking.istio.io/v1
 kind: VirtualService

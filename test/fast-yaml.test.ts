@@ -1,4 +1,5 @@
-// The fast reader (src/load/fast-yaml.ts) against the `yaml` package, which is the reference:
+// The fast reader (src/load/fast-yaml.ts) against the full parser (the `yaml` package's syntax tree
+// read as Kubernetes reads YAML, src/load/k8s-value.ts), which is the reference:
 // wherever the fast reader accepts a text, the loader must give exactly what the full parser gives
 // (values, document count and indexes, document ranges, and the position of every field, key and
 // value). Checked on every YAML and JSON file of the repository and the shared corpus, on
@@ -15,6 +16,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { readFastYaml } from '../src/load/fast-yaml.js';
+import { kubernetesValue } from '../src/load/k8s-value.js';
 import { parseFile, type LoadedFile } from '../src/load/parse.js';
 import type { FieldPath } from '../src/types.js';
 // @ts-expect-error: a plain JavaScript module of the benchmark
@@ -71,12 +73,17 @@ function agree(text: string): boolean {
   const fast = readFastYaml(text);
   if (fast) {
     // The reader's own claim, against the yaml package directly.
-    const docs = parseAllDocuments(text);
+    // The values by the full parser's reading (the `yaml` package's syntax tree, scalars and keys as
+    // Kubernetes reads them), which test/k8s-yaml.test.ts checks against Kubernetes' decoder.
+    const docs = parseAllDocuments(text, { schema: 'failsafe' });
     const problems = docs.flatMap((d) => [...d.errors, ...d.warnings].map((e) => e.message));
     expect(problems, 'the fast reader accepted a text the yaml package reports').toEqual([]);
     expect(fast.length).toBe(docs.length);
     docs.forEach((d, i) => {
-      const want = d.toJS();
+      const read = kubernetesValue(d, text, () => 0);
+      expect(read.fatal, 'the fast reader accepted a document Kubernetes rejects').toBeUndefined();
+      expect(read.problems, 'the fast reader accepted a document with findings').toEqual([]);
+      const want = read.value;
       if (!isDeepStrictEqual(fast[i]!.value, want)) expect(fast[i]!.value).toStrictEqual(want);
       const contents = d.contents as { range?: [number, number, number] } | null;
       if (fast[i]!.value !== null) expect(fast[i]!.start).toBe(contents?.range?.[0]);
@@ -308,8 +315,9 @@ describe('the fast reader agrees with the yaml package', () => {
     [`${M}a: b\r\n  c\r\n\r\n  d\r\n`, true],
     [`${M}a: "b\n  c"\n`, false],
     [`${M}a:\n- 1\n- 2\nb:\n  - 3\n  -\n  - - 4\n`, false],
-    [`${M}a:\n- 1\n-\n- x: 1\n  y:\n  - 2\n`, true],
-    [`${M}a:\n  - x: 1\n    y: 2\n  - z\n`, true],
+    [`${M}a:\n- 1\n-\n- x: 1\n  w:\n  - 2\n`, true],
+    [`${M}a:\n- x: 1\n  y:\n  - 2\n`, false], // `y` is a YAML 1.1 boolean key ("true"): the full path reads it
+    [`${M}a:\n  - x: 1\n    w: 2\n  - z\n`, true],
     [`${M}a:\n  - x: 1\n   y: 2\n`, false],
     [`---\n${M}---\n---\n# c\n${M}...\n`, false],
     [`# lead\n---\n${M}--- # c\n${M}---\n`, true],

@@ -86,7 +86,7 @@ describe('broken input', () => {
   });
 
   it('reports duplicate keys', () => {
-    const f = load('apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n');
+    const f = load('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n');
     expect(f.problems[0]).toMatchObject({ ruleId: 'yaml-syntax', range: { line: 5 } });
   });
 

@@ -28,8 +28,8 @@ async function lintFiles(files: Record<string, string>, extra: string[] = []): P
 
 const at = (r: JsonReport, ruleId?: string): string[] => r.findings.filter((f) => !ruleId || f.ruleId === ruleId).map((f) => `${f.ruleId}@${f.line}`);
 
-/** A resource-less document whose only finding is a yaml-syntax error on the `name: b` line. */
-const dup = (lead = ''): string => `${lead}apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n`;
+/** A ConfigMap whose only finding is a yaml-syntax error on the `name: b` line. */
+const dup = (lead = ''): string => `${lead}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n`;
 
 /** A ConfigMap with two schema violations (a number in data, an unknown top-level field). */
 const configMap = (annotations: string): string => `apiVersion: v1
@@ -45,7 +45,7 @@ bogusTop: 1
 describe('# mesh-egress-lint-disable-next-line', () => {
   it('suppresses the named rule on the next line and counts it', async () => {
     const { code, report } = await lintFiles({
-      'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line yaml-syntax -- generated file, fixed upstream in PLAT-12\n  name: b\n',
+      'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line yaml-syntax -- generated file, fixed upstream in PLAT-12\n  name: b\n',
     });
     expect(report.findings).toEqual([]);
     expect(report.summary).toMatchObject({ errors: 0, warnings: 0, infos: 0, suppressed: 1 });
@@ -54,18 +54,18 @@ describe('# mesh-egress-lint-disable-next-line', () => {
 
   it('skips comment and blank lines to find the next line, and accepts several ids and *', async () => {
     const withIds = await lintFiles({
-      'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line not-a-manifest, yaml-syntax -- reason\n  # another comment\n\n  name: b\n',
+      'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line not-a-manifest, yaml-syntax -- reason\n  # another comment\n\n  name: b\n',
     });
     expect(at(withIds.report)).toEqual([`${SUPPRESSION_RULE_ID}@5`]);
     expect(withIds.report.findings[0]!.message).toBe('This # mesh-egress-lint-disable-next-line of "not-a-manifest" suppresses nothing: remove it (or the id).');
     expect(withIds.report.summary.suppressed).toBe(1);
-    const star = await lintFiles({ 'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line * -- reason\n  name: b\n' });
+    const star = await lintFiles({ 'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line * -- reason\n  name: b\n' });
     expect(star.report.findings).toEqual([]);
   });
 
   it('does not reach further than the next line', async () => {
     const { code, report } = await lintFiles({
-      'a.yaml': '# mesh-egress-lint-disable-next-line yaml-syntax -- reason\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  name: b\n',
+      'a.yaml': '# mesh-egress-lint-disable-next-line yaml-syntax -- reason\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n',
     });
     expect(at(report)).toEqual([`${SUPPRESSION_RULE_ID}@1`, 'yaml-syntax@6']);
     expect(report.findings[0]!).toMatchObject({ severity: 'warning', column: 1 });
@@ -137,7 +137,7 @@ describe('mesh-egress-lint.io/ignore annotation', () => {
 describe('invalid directives are reported and do not suppress', () => {
   it('a directive without a reason', async () => {
     const { code, report } = await lintFiles({
-      'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line yaml-syntax\n  name: b\n',
+      'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # mesh-egress-lint-disable-next-line yaml-syntax\n  name: b\n',
     });
     expect(at(report)).toEqual([`${SUPPRESSION_RULE_ID}@5`, 'yaml-syntax@6']);
     expect(report.findings[0]!.message).toBe(

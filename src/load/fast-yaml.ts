@@ -5,10 +5,13 @@
 // tags, directives, multi-line quoted scalars, folded scalars, nested flow collections, complex
 // keys, tabs, lone CR, duplicate keys, anything it is not sure about. The caller then parses the file with the
 // `yaml` package, which also reports the errors; so this reader never has to. Where it returns
-// values they are exactly the `yaml` package's (YAML 1.2 core schema), which
-// test/fast-yaml.test.ts checks against it on every test input and on generated ones.
+// values they are exactly the full parser's, which read scalars as Kubernetes does (YAML 1.1,
+// yaml11-scalars.ts): test/fast-yaml.test.ts checks the two agree on every test input and on
+// generated ones, and test/k8s-yaml.test.ts checks both against Kubernetes' own decoder.
 // Positions are not kept: the loader finds them again with the `yaml` package when a finding
 // needs one.
+
+import { resolvePlainValue } from './yaml11-scalars.js';
 
 /** One document read by the fast reader. */
 export interface FastDocument {
@@ -47,28 +50,14 @@ const UNSUPPORTED_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2
 /** A line starting with a directive (%YAML, %TAG) or a document end marker (`...`). */
 const DIRECTIVE_OR_END = /^(?:%|\.\.\.(?:[ \r\n]|$))/m;
 
-/** Values of plain scalars by the YAML 1.2 core schema, tried in the `yaml` package's order. */
-const NULL = /^(?:~|[Nn]ull|NULL)$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const INT_OCT = /^0o[0-7]+$/;
-const INT = /^[-+]?[0-9]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-
+/**
+ * A plain scalar's value as Kubernetes reads it (yaml11-scalars.ts). The floats JSON cannot hold
+ * (.inf, .nan) make Kubernetes reject the document; the full parser reports them at their node.
+ */
 function resolvePlain(s: string): unknown {
-  const c = s.charCodeAt(0);
-  // Only these first characters can start a null, boolean or number: ~ n N t T f F + - . 0-9
-  if (!(c === 0x7e || c === 0x6e || c === 0x4e || c === 0x74 || c === 0x54 || c === 0x66 || c === 0x46 || c === 0x2b || c === DASH || c === 0x2e || (c >= 0x30 && c <= 0x39))) return s;
-  if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return c === 0x74 || c === 0x54;
-  if (INT_OCT.test(s)) return parseInt(s.slice(2), 8);
-  if (INT.test(s)) return parseInt(s, 10);
-  if (INT_HEX.test(s)) return parseInt(s.slice(2), 16);
-  if (FLOAT_NAN.test(s)) return s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  if (FLOAT_EXP.test(s) || FLOAT.test(s)) return parseFloat(s);
-  return s;
+  const v = resolvePlainValue(s);
+  if (typeof v === 'number' && !Number.isFinite(v)) fail();
+  return v;
 }
 
 /** Plain keys read here: letters, digits and `_ . / -`, not starting with `-`, resolving to a string. */

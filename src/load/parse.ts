@@ -1,8 +1,10 @@
-import type { CST, Document, LineCounter, Node, YAMLError } from 'yaml';
+import type { CST, Document, LineCounter, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { yaml } from '../util/lazy.js';
 import type { FieldPath, ParsedDocument, Range, SourceFile } from '../types.js';
+import { pushAll } from '../util/collections.js';
 import { readFastYaml } from './fast-yaml.js';
 import { findUnclosedQuote } from './unclosed-quote.js';
+import { isMergeKey, keyOf, kubernetesValue } from './k8s-value.js';
 
 /** A problem found while reading or parsing, before any model exists. */
 export interface LoadProblem {
@@ -27,7 +29,6 @@ export interface LoadedFile {
   parser?: 'fast' | 'full';
 }
 
-export const MAX_ALIAS_COUNT = 1000;
 /** Files larger than this are skipped with a notice rather than parsed. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 /**
@@ -44,8 +45,8 @@ export const MAX_DEPTH = 256;
  */
 export const ALIAS_EXPANSION_SLACK = 100_000;
 
-// uniqueKeys is checked here, not by the yaml package, whose check compares every key with every
-// earlier key of its map: a 40,000-key map took 48 s.
+// uniqueKeys is checked by k8s-value.ts with a map per YAML map, not by the yaml package, whose
+// check compares every key with every earlier key of its map: a 40,000-key map took 48 s.
 /**
  * Lexical tokens read for one document at most (TokenBudgetExceeded): the yaml package keeps about
  * 200 bytes per token while it composes a document, so this bounds memory near 1 GB. Typical
@@ -59,7 +60,9 @@ export const MAX_TOKENS = 4_000_000;
  */
 const FAST_MAX_CHARS = MAX_TOKENS / 4;
 
-const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error' } as const;
+// The failsafe schema keeps every scalar a string with its style: k8s-value.ts gives them their values
+// as Kubernetes does (YAML 1.1), and handles merge keys and duplicate keys as go-yaml does.
+const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: false, strict: true, logLevel: 'error', schema: 'failsafe' } as const;
 
 /**
  * The skip reason of a file this linter wrote (a JSON or SARIF report, a baseline): a later run
@@ -123,6 +126,25 @@ function decodeAndParse(out: LoadedFile, bytes: Buffer, fast: boolean): LoadedFi
     out.problems.push({ ruleId: 'not-a-manifest', message: `Skipped: ${out.skipped}.`, range: FIRST });
     return out;
   }
+  // kubectl reads UTF-8, and UTF-16 with a byte order mark (its file reader's unicode.BOMOverride; go-yaml's
+  // reader too); a UTF-32 BOM reads as UTF-16 followed by a NUL, which go-yaml rejects.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)) {
+    out.skipped = 'UTF-32 text';
+    out.problems.push({ ruleId: 'yaml-syntax', message: 'The file is UTF-32 (it starts with a UTF-32 byte order mark), which Kubernetes does not read (kubectl reads UTF-8 and UTF-16); the file was not linted.', range: FIRST });
+    return out;
+  }
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    let text: string;
+    try {
+      text = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(bytes);
+    } catch {
+      out.skipped = 'invalid UTF-16';
+      out.problems.push({ ruleId: 'yaml-syntax', message: 'File starts with a UTF-16 byte order mark but is not valid UTF-16; the file was not linted.', range: FIRST });
+      return out;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return decodedText(out, text, fast);
+  }
   const nul = bytes.subarray(0, 8192).indexOf(0);
   if (nul !== -1) {
     out.skipped = 'binary file (contains NUL bytes)';
@@ -157,11 +179,26 @@ function decodeAndParse(out: LoadedFile, bytes: Buffer, fast: boolean): LoadedFi
     return out;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return decodedText(out, text, fast);
+}
+
+function decodedText(out: LoadedFile, decoded: string, fast: boolean): LoadedFile {
+  if (decoded.indexOf('\0') !== -1) {
+    const at = decoded.indexOf('\0');
+    const line = decoded.slice(0, at).split('\n').length;
+    const column = at - decoded.lastIndexOf('\n', at - 1);
+    out.skipped = 'contains a NUL byte';
+    out.problems.push({ ruleId: 'yaml-syntax', message: `File contains a NUL character (line ${line}, column ${column}), which YAML does not allow; the file was not linted.`, range: { line, column, endLine: line, endColumn: column + 1 } });
+    return out;
+  }
+  // A lone CR ends a line for go-yaml (and YAML); the `yaml` package reads it as text. Replacing it
+  // with LF keeps every offset.
+  const text = decoded.indexOf('\r') === -1 ? decoded : decoded.replace(/\r(?!\n)/g, '\n');
   out.text = text;
   return parseText(out, text, fast);
 }
 
-function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
+function parseText(out: LoadedFile, text: string, fast: boolean, attempt = 0): LoadedFile {
   if (isOwnReport(text)) {
     out.skipped = OWN_REPORT;
     out.text = undefined;
@@ -185,6 +222,7 @@ function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
     return out;
   }
   out.parser = 'full';
+  out.text = text;
   const lc = new (yaml().LineCounter)();
   const locator = new Locator(text);
   let notManifestReported = false;
@@ -204,7 +242,7 @@ function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
       count++;
       const { doc: ydoc, index, deepAt } = next.value;
       // Each document is read and dropped before the next is composed: only values stay in memory.
-      notManifestReported = readDocument(out, ydoc, index, deepAt, lc, locator, notManifestReported);
+      notManifestReported = readDocument(out, ydoc, index, deepAt, lc, locator, notManifestReported, text);
     }
   } catch (e) {
     if (!(e instanceof TokenBudgetExceeded)) throw e;
@@ -214,7 +252,106 @@ function parseText(out: LoadedFile, text: string, fast: boolean): LoadedFile {
     return skipped;
   }
   out.documentCount = count;
+  if (count === 0) {
+    const directive = /^%YAML[ \t]+(\S+)/m.exec(text);
+    if (directive && directive[1] !== '1.1') {
+      out.problems.push({ ruleId: 'yaml-syntax', message: `Kubernetes cannot read this file: go-yaml reads YAML 1.1 only and rejects \`%YAML ${directive[1]}\` (found incompatible YAML document).`, range: offsetRange(lc, directive.index, directive.index + directive[0].length) });
+    } else if (directive || /^%/m.test(text)) {
+      const at = directive ? directive.index : text.search(/^%/m);
+      const end = text.indexOf('\n', at);
+      out.problems.push({ ruleId: 'yaml-syntax', message: 'Kubernetes cannot read this file: it holds a directive and no document, which go-yaml rejects (did not find expected <document start>).', range: offsetRange(lc, at, end === -1 ? text.length : end) });
+    }
+  }
+  lonelyEndMarkers(out, text, lc);
+  invalidSeparators(out, text, lc);
+  // go-yaml reads a quoted scalar whose continuation lines are indented no more than its key (the
+  // `yaml` package does not): indent those lines and read again. Only columns inside the scalar move.
+  const unclosed = out.problems.find((p) => p.ruleId === 'yaml-syntax' && /^Missing closing ["'] ?quote/.test(p.message));
+  if (unclosed && attempt < 32) {
+    const fixed = indentQuotedContinuation(text, lc, unclosed.range);
+    if (fixed !== undefined) {
+      const again: LoadedFile = { file: out.file, documents: [], problems: [], documentCount: 0 };
+      return parseText(again, fixed, false, attempt + 1);
+    }
+  }
   return out;
+}
+
+/**
+ * The text with the continuation lines of the quoted scalar opening at `at` indented one column
+ * more than the line it opens on, or undefined when there is nothing to change (no closing quote).
+ */
+function indentQuotedContinuation(text: string, lc: LineCounter, at: Range): string | undefined {
+  // The error is reported where the line ends; the scalar opens after `key: ` or `- ` on that line.
+  const lineAt = lc.lineStarts[at.line - 1] ?? 0;
+  const lineEnd = text.indexOf('\n', lineAt) === -1 ? text.length : text.indexOf('\n', lineAt);
+  const opening = /^ *(?:- +)*(?:[^"'#\n]*?: +)?(["'])/.exec(text.slice(lineAt, lineEnd));
+  if (!opening) return undefined;
+  const quote = opening[1]!;
+  const open = lineAt + opening[0].length - 1;
+  let close = -1;
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else {
+        close = i;
+        break;
+      }
+    }
+  }
+  if (close === -1) return undefined;
+  const lineStart = text.lastIndexOf('\n', open - 1) + 1;
+  let indent = 0;
+  while (text[lineStart + indent] === ' ') indent++;
+  const need = ' '.repeat(indent + 1);
+  const body = text.slice(open, close).replace(/\n(?! *(?:\r?\n|$))( *)/g, (m: string, spaces: string) => (spaces.length > indent ? m : `\n${need}`));
+  if (body === text.slice(open, close)) return undefined;
+  return text.slice(0, open) + body + text.slice(close);
+}
+
+/**
+ * kubectl cuts a stream into documents at `---` lines before go-yaml reads them
+ * (k8s.io/apimachinery util/yaml YAMLReader); a piece holding nothing but a `...` end marker (and
+ * comments) is then an error for go-yaml ("did not find expected node content"). The `yaml` package
+ * reads it as an empty document.
+ */
+function lonelyEndMarkers(out: LoadedFile, text: string, lc: Lines): void {
+  if (text.indexOf('...') === -1) return;
+  const re = /(?:^|\n)---[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*(\.\.\.)(?=[ \t\r\n]|$)|^(?:[ \t]*(?:#[^\n]*)?\r?\n)*(\.\.\.)(?=[ \t\r\n]|$)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index + m[0].length - 3;
+    out.problems.push({
+      ruleId: 'yaml-syntax',
+      message: 'A document holding only a `...` end marker: kubectl cuts documents at `---` lines and go-yaml rejects this one (did not find expected node content); remove the `...` line.',
+      range: offsetRange(lc, at, at + 3),
+    });
+  }
+}
+
+/**
+ * `---` lines with content after them (`--- {a: 1}`, `--- |`): YAML allows them, but kubectl's
+ * stream reader (apimachinery pkg/util/yaml YAMLReader.Read) accepts only blanks or a comment after
+ * `---` and fails the whole file with "invalid Yaml document separator".
+ */
+function invalidSeparators(out: LoadedFile, text: string, lc: Lines): void {
+  const re = /^---[ \t]*[^\s#][^\n]*$/gm;
+  const lines = new Set<number>();
+  const found: LoadProblem[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const range = offsetRange(lc, m.index, m.index + m[0].replace(/\r$/, '').length);
+    lines.add(range.line);
+    found.push({
+      ruleId: 'yaml-syntax',
+      message: 'A line that starts with `---` and has more on it: kubectl reads every such line as a document separator, accepts only blanks or a comment after it, and rejects the whole file (invalid Yaml document separator); move the rest to its own line, or indent it.',
+      range,
+    });
+  }
+  if (found.length === 0) return;
+  // The same line read by the `yaml` package gives a second, less telling error: one finding per defect.
+  out.problems = out.problems.filter((p) => !(p.ruleId === 'yaml-syntax' && lines.has(p.range.line)));
+  pushAll(out.problems, found);
 }
 
 /**
@@ -237,8 +374,8 @@ function readFast(out: LoadedFile, text: string): boolean {
 }
 
 /** Turns one composed document into a ParsedDocument or a problem. Returns notManifestReported. */
-function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, deepAt: number | undefined, lc: LineCounter, locator: Locator, notManifestReported: boolean): boolean {
-  const read = documentValue(ydoc, deepAt, lc);
+function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, deepAt: number | undefined, lc: LineCounter, locator: Locator, notManifestReported: boolean, text: string): boolean {
+  const read = documentValue(ydoc, deepAt, lc, text);
   if ('problem' in read) {
     const err = ydoc.errors[0];
     const open = err?.code === 'MISSING_CHAR' && out.text !== undefined ? findUnclosedQuote(out.text, err.pos[0]) : undefined;
@@ -256,6 +393,7 @@ function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, dee
     return notManifestReported;
   }
   const { value, docRange } = read;
+  for (const p of read.problems) out.problems.push({ ruleId: 'yaml-syntax', message: `${p.message}.`, range: p.range });
   if (value === null || value === undefined) return notManifestReported; // empty document
   if (typeof value !== 'object' || Array.isArray(value)) {
     if (!notManifestReported) {
@@ -325,31 +463,71 @@ function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, dee
  * full stop, and where): nested too deeply, a syntax error (duplicate keys included: the first in
  * the text wins), an alias bomb or cycle.
  */
-function documentValue(ydoc: Document.Parsed, deepAt: number | undefined, lc: Lines): { value: unknown; docRange: Range } | { problem: string; range: Range } {
+function documentValue(ydoc: Document.Parsed, deepAt: number | undefined, lc: Lines, text: string): { value: unknown; docRange: Range; problems: { message: string; range: Range }[] } | { problem: string; range: Range } {
   if (deepAt !== undefined) return { problem: `Document not linted: it is nested more than ${MAX_DEPTH} levels deep`, range: offsetRange(lc, deepAt, deepAt + 1) };
   const err = ydoc.errors[0];
-  const dup = firstDuplicateKey(ydoc.contents);
-  if (dup && (!err || dup[0] < err.pos[0])) return { problem: 'Map keys must be unique', range: offsetRange(lc, dup[0], dup[1]) };
   // One finding per document: the first error is the cause, the rest usually follow from it.
   if (err) return { problem: yamlMessage(err), range: offsetRange(lc, err.pos[0], err.pos[1]) };
+  const problems: { message: string; range: Range }[] = [];
+  const hasDirectives = ydoc.directives?.yaml.explicit || ydoc.warnings.some((w) => w.code === 'BAD_DIRECTIVE') || /^%/m.test(text.slice(ydoc.range[0], contentStart(ydoc)));
+  const marker = hasDirectives ? documentStartMarker(text, contentStart(ydoc)) : undefined;
+  if (marker?.bare) {
+    // kubectl cuts the stream at every line that is `---` and blanks (apimachinery
+    // pkg/util/yaml YAMLReader.Read), so the directives before such a line are a chunk of their own,
+    // which go-yaml cannot parse, and the document after it is read without them.
+    const at = text.lastIndexOf('\n%', marker.start) + 1;
+    const end = text.indexOf('\n', at);
+    problems.push({
+      message: `kubectl cuts the stream at the \`---\` line ${lc.linePos(marker.start).line}, so the directive lines before it are a document of their own, which go-yaml rejects (did not find expected <document start>): \`kubectl apply\` fails on this file; remove the directives`,
+      range: offsetRange(lc, at, end === -1 ? text.length : end),
+    });
+  } else {
+    // go-yaml reads YAML 1.1 only and knows no other directive than %YAML and %TAG (parserc.go
+    // yaml_parser_process_directives, scannerc.go): Kubernetes rejects the document.
+    const badDirective = ydoc.warnings.find((w) => w.code === 'BAD_DIRECTIVE');
+    if (badDirective) return { problem: `Kubernetes cannot read this document: go-yaml rejects an unknown directive (found unknown directive name; ${yamlMessage(badDirective)})`, range: offsetRange(lc, badDirective.pos[0], badDirective.pos[1]) };
+    if (ydoc.directives?.yaml.explicit && ydoc.directives.yaml.version !== '1.1') {
+      const at = text.lastIndexOf('%YAML', ydoc.range[0]);
+      const range = at === -1 ? FIRST : offsetRange(lc, at, text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at));
+      return { problem: `Kubernetes cannot read this document: go-yaml reads YAML 1.1 only and rejects \`%YAML ${ydoc.directives.yaml.version}\` (found incompatible YAML document)`, range };
+    }
+  }
   const docRange = nodeRange(lc, ydoc.contents) ?? FIRST;
-  let value: unknown;
+  let read: ReturnType<typeof kubernetesValue>;
   try {
-    value = ydoc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    read = kubernetesValue(ydoc, text, (offset) => lc.linePos(offset).line);
   } catch (e) {
-    const message = String((e as Error)?.message);
-    const reason =
-      e instanceof RangeError
-        ? 'it is nested too deeply to be read'
-        : /excessive alias/i.test(message)
-          ? `it expands more than ${MAX_ALIAS_COUNT} aliases (an alias bomb?)`
-          : oneLine(e);
+    const reason = e instanceof RangeError ? 'it is nested too deeply to be read' : oneLine(e);
     return { problem: `Document not linted: ${reason}`, range: docRange };
   }
+  if (read.fatal) return { problem: `Document not linted: ${read.fatal.message}`, range: offsetRange(lc, read.fatal.range[0], read.fatal.range[1]) };
   const [start, , end] = ydoc.range;
-  const checked = toPlainData(value, end - start + ALIAS_EXPANSION_SLACK);
+  const checked = toPlainData(read.value, end - start + ALIAS_EXPANSION_SLACK);
   if (checked.problem) return { problem: `Document not linted: ${checked.problem}`, range: docRange };
-  return { value: checked.value, docRange };
+  pushAll(problems, read.problems.map((p) => ({ message: p.message, range: offsetRange(lc, p.range[0], p.range[1]) })));
+  return { value: checked.value, docRange, problems };
+}
+
+/** Where a document's content (or, when it is empty, its end) begins. */
+function contentStart(ydoc: Document.Parsed): number {
+  return (ydoc.contents as Node | null)?.range?.[0] ?? ydoc.range[1];
+}
+
+/**
+ * The `---` line that starts the document whose content begins at `contentStart`, and whether it is
+ * bare (`---` then only blanks or a comment: a line kubectl cuts the stream at), found by walking back over the
+ * comment and blank lines between them.
+ */
+function documentStartMarker(text: string, contentStart: number): { start: number; bare: boolean } | undefined {
+  let lineStart = text.lastIndexOf('\n', contentStart - 1) + 1;
+  for (;;) {
+    if (text.startsWith('---', lineStart)) {
+      const lineEnd = text.indexOf('\n', lineStart);
+      return { start: lineStart, bare: /^\s*(?:#.*)?$/.test(text.slice(lineStart + 3, lineEnd === -1 ? text.length : lineEnd)) };
+    }
+    if (lineStart === 0 || text[lineStart] === '%') return undefined;
+    lineStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  }
 }
 
 /**
@@ -365,7 +543,7 @@ export function parseEmbeddedYaml(text: string): { value: unknown; error?: undef
     let found: ReturnType<typeof documentValue> | undefined;
     for (const { doc, deepAt } of composeDocuments(text, lc, MAX_TOKENS)) {
       if (found) return { error: 'it holds more than one YAML document' };
-      found = documentValue(doc, deepAt, lc);
+      found = documentValue(doc, deepAt, lc, text);
     }
     if (!found) return { value: null };
     if ('problem' in found) return { error: `${found.problem.replace(/^Document not linted: /, '')} at line ${found.range.line}, column ${found.range.column}` };
@@ -508,51 +686,6 @@ function* composeDocuments(text: string, lc: LineCounter, budget: number): Gener
   yield* compose(parser.end());
   for (const doc of composer.end(false, text.length)) yield wrap(doc);
   return emitted === 0 ? composer.streamInfo().errors : [];
-}
-
-/**
- * Range of the first key (in document order) equal to an earlier scalar key of the same map, by
- * the yaml package's own rule for `uniqueKeys: true` (scalar values compared with ===), in linear
- * time. Aliases are not followed.
- */
-function firstDuplicateKey(root: unknown): [number, number] | undefined {
-  const { isMap, isPair, isScalar, isSeq } = yaml();
-  let best: [number, number] | undefined;
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const items = node.items;
-      // Small maps (nearly all of them) compare pairwise; a Set pays off only for larger ones.
-      const seen = items.length > 16 ? new Set<unknown>() : undefined;
-      for (let i = 0; i < items.length; i++) {
-        const pair = items[i]!;
-        const key = pair.key;
-        if (isScalar(key)) {
-          const k = key.value;
-          let duplicate: boolean;
-          if (seen) {
-            duplicate = seen.has(k) && k === k; // NaN keys are never equal (===), as in the yaml package
-            seen.add(k);
-          } else {
-            duplicate = false;
-            for (let j = 0; j < i && !duplicate; j++) {
-              const other = items[j]!.key;
-              duplicate = isScalar(other) && other.value === k;
-            }
-          }
-          const r = key.range;
-          if (duplicate && r && (!best || r[0] < best[0])) best = [r[0], r[1]];
-        } else if (key) stack.push(key);
-        if (pair.value) stack.push(pair.value);
-      }
-    } else if (isSeq(node)) {
-      for (const item of node.items) stack.push(item);
-    } else if (isPair(node)) {
-      stack.push(node.key, node.value);
-    }
-  }
-  return best;
 }
 
 /** Offset of the first collection (in document order) deeper than `max`, walking iteratively. */
@@ -745,35 +878,67 @@ function isListKind(obj: Record<string, unknown>): boolean {
   return typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items) && (obj.apiVersion === 'v1' || typeof obj.apiVersion === 'string');
 }
 
-function keyMatches(key: unknown, seg: string | number): boolean {
-  if (yaml().isScalar(key)) return String(key.value) === String(seg);
-  return false;
+/**
+ * The pair that gives a map's field `seg` its value, as k8s-value.ts reads the map: the last pair
+ * written with that key, or a merged one (`<<`) after it, whose pair is then found in the merged
+ * map, so a finding on a merged field points at the text it came from.
+ */
+function fieldPair(doc: Document, map: YAMLMap, seg: string | number, depth = 0): Pair | undefined {
+  const { isMap, isSeq } = yaml();
+  const want = String(seg);
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const pair = map.items[i] as Pair;
+    if (isMergeKey(pair.key)) {
+      if (depth > 64) continue;
+      const src = deref(doc, pair.value);
+      // Of the maps of a merge list, the earlier win.
+      const sources = isSeq(src) ? src.items.map((x) => deref(doc, x)) : [src];
+      for (const m of sources) {
+        const found = isMap(m) ? fieldPair(doc, m, seg, depth + 1) : undefined;
+        if (found) return found;
+      }
+      continue;
+    }
+    if (keyOf(deref(doc, pair.key)) === want) return pair;
+  }
+  return undefined;
 }
 
-/** Walks the YAML AST along `path`. */
+/** The node an alias stands for (the node itself when it is not an alias). */
+function deref(doc: Document, node: unknown): unknown {
+  const { isAlias } = yaml();
+  if (!isAlias(node)) return node;
+  try {
+    return node.resolve(doc) ?? node;
+  } catch {
+    return node;
+  }
+}
+
+/** Walks the YAML AST along `path`, through aliases and merge keys. */
 function locatePath(doc: Document, lc: Lines, path: FieldPath, target: 'key' | 'value'): Range {
-  const { isMap, isPair, isSeq } = yaml();
-  let node: unknown = doc.contents;
+  const { isMap, isSeq } = yaml();
+  let node: unknown = deref(doc, doc.contents);
   let fallback: Range | undefined = nodeRange(lc, node as Node);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && keyMatches(p.key, seg));
+      const pair = fieldPair(doc, node, seg);
       if (!pair) return fallback ?? FIRST;
       const keyRange = nodeRange(lc, pair.key as Node);
       if (last && target === 'key' && keyRange) return keyRange;
       const valueRange = nodeRange(lc, pair.value as Node);
       fallback = keyRange ?? fallback;
       if (last) return valueRange ?? keyRange ?? fallback ?? FIRST;
-      node = pair.value;
+      node = deref(doc, pair.value);
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg];
       if (item === undefined) return fallback ?? FIRST;
       const r = nodeRange(lc, item as Node);
       if (last) return r ?? fallback ?? FIRST;
       fallback = r ? { ...r, endLine: r.line, endColumn: r.column + 1 } : fallback;
-      node = item;
+      node = deref(doc, item);
     } else {
       return fallback ?? FIRST;
     }
