@@ -1,5 +1,5 @@
 // argv → options, wiring, exit codes (0 clean, 1 findings at or above --fail-on, 2 usage or input errors).
-import { realpathSync, statSync, writeFileSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { readStdinBounded } from '../load/read.js';
 import { loadRules } from '../rules/index.js';
 import type { Finding, Severity } from '../types.js';
 import { TOOL } from './version.js';
-import { overwrittenInput, type ReadFile } from './output-guard.js';
+import { overwrittenInput, writeOutput, type ReadFile } from './output-guard.js';
 import { OutputError } from './streams.js';
 import { escapeKeepingNewlines } from '../report/escape.js';
 import { InputTooLargeError } from '../load/index.js';
@@ -87,7 +87,7 @@ export async function main(raw: CliIO): Promise<number> {
   }
 }
 
-const CLI_OPTIONS = {
+export const CLI_OPTIONS = {
   format: { type: 'string' },
   output: { type: 'string' },
   namespace: { type: 'string' },
@@ -263,13 +263,8 @@ async function report(io: CliIO, v: Values, run: LintOnce, shown: Finding[], sum
     cwd: io.cwd,
     color,
   });
-  if (v.output) {
-    try {
-      writeFileSync(path.resolve(io.cwd, v.output), text);
-    } catch (e) {
-      throw new UsageError(`cannot write --output ${v.output}: ${(e as Error).message}`);
-    }
-  } else io.stdout(text);
+  const writeError = writeOutput(io.cwd, v.output, text, io.stdout);
+  if (writeError) throw new UsageError(writeError);
   if (v.timing) io.stderr(formatTimings(result, performance.now() - reportStart));
   if (maxWarnings !== undefined && summary.warnings > maxWarnings) {
     io.stderr(`mesh-egress-lint: ${summary.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);

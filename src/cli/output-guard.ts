@@ -1,7 +1,7 @@
 // The linter never writes to its inputs: `--output` and `--write-baseline` may not name a file
 // this run reads (a manifest, the config, the baseline, the mesh config), however it is reached
 // (the same path, a symbolic link, a hard link). Files are compared by device and inode.
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface ReadFile {
@@ -31,5 +31,22 @@ function identity(p: string): string | undefined {
     return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Writes a report to `--output FILE` (resolved against `cwd`), or to standard output without one.
+ * A write error is returned as one line for the caller's usage error.
+ */
+export function writeOutput(cwd: string, output: string | undefined, text: string, stdout: (text: string) => void): string | undefined {
+  if (!output) {
+    stdout(text);
+    return undefined;
+  }
+  try {
+    writeFileSync(path.resolve(cwd, output), text);
+    return undefined;
+  } catch (e) {
+    return `cannot write --output ${output}: ${(e as Error).message}`;
   }
 }

@@ -1,19 +1,29 @@
 // `mesh-egress-lint graph [paths...] [--format json|mermaid|dot|html] [--output FILE]`: lints the
 // input (the map shows the run's findings on each route) and prints the egress map.
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config-file.js';
 import { readMeshConfigFile } from '../config/mesh-config-file.js';
 import { lint } from '../engine.js';
 import { loadRules } from '../rules/index.js';
-import { overwrittenInput, type ReadFile } from '../cli/output-guard.js';
+import { overwrittenInput, writeOutput, type ReadFile } from '../cli/output-guard.js';
 import { TOOL } from '../cli/version.js';
-import { parseIstioVersion, UsageError, type CliIO } from '../cli/main.js';
+import { CLI_OPTIONS, parseIstioVersion, UsageError, type CliIO } from '../cli/main.js';
 import { buildEgressMap, egressMapJson, type EgressMap } from './egress-map.js';
 import { mermaidMap } from './mermaid.js';
 import { dotMap } from './dot.js';
 import { htmlMap } from './html.js';
+
+/** The lint options that also mean something for the map, spelled once in the lint command. */
+const GRAPH_OPTIONS = {
+  format: CLI_OPTIONS.format,
+  output: CLI_OPTIONS.output,
+  namespace: CLI_OPTIONS.namespace,
+  'istio-version': CLI_OPTIONS['istio-version'],
+  'mesh-config': CLI_OPTIONS['mesh-config'],
+  config: CLI_OPTIONS.config,
+  help: CLI_OPTIONS.help,
+} as const;
 
 export const GRAPH_FORMATS = ['json', 'mermaid', 'dot', 'html'] as const;
 export type GraphFormat = (typeof GRAPH_FORMATS)[number];
@@ -57,15 +67,7 @@ export async function graphCommand(io: CliIO, argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        format: { type: 'string' },
-        output: { type: 'string' },
-        namespace: { type: 'string' },
-        'istio-version': { type: 'string' },
-        'mesh-config': { type: 'string' },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: GRAPH_OPTIONS,
     });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]} (see graph --help)`);
@@ -101,12 +103,7 @@ export async function graphCommand(io: CliIO, argv: string[]): Promise<number> {
     if (role) throw new UsageError(`--output ${v.output} is ${role}; refusing to overwrite it (choose another path)`);
   }
   const text = renderMap(buildEgressMap(result, { name: TOOL.name, version: TOOL.version }), format as GraphFormat);
-  if (v.output) {
-    try {
-      writeFileSync(path.resolve(io.cwd, v.output), text);
-    } catch (e) {
-      throw new UsageError(`cannot write --output ${v.output}: ${(e as Error).message}`);
-    }
-  } else io.stdout(text);
+  const writeError = writeOutput(io.cwd, v.output, text, io.stdout);
+  if (writeError) throw new UsageError(writeError);
   return 0;
 }
