@@ -125,21 +125,19 @@ export function scopesOverlap(a: ExportScope, b: ExportScope): boolean {
 }
 
 /**
- * Items by the namespaces they are exported to, answering "which items does some namespace see
- * together with this scope" without comparing every pair (resources exported to disjoint
- * namespaces, the usual `exportTo: ["."]`, never meet).
+ * Items by the namespaces they are exported to, answering "which items does this namespace see"
+ * without looking at the items exported elsewhere (the usual `exportTo: ["."]`). Questions about
+ * which earlier resources share a namespace with another are src/util/parties.ts's.
  */
 export class ExportScopeIndex<T> {
   private readonly items: T[] = [];
   private readonly everywhere: number[] = [];
-  private readonly visible: number[] = [];
   private readonly byNamespace = new Map<string, number[]>();
 
   add(scope: ExportScope, item: T): void {
     const i = this.items.push(item) - 1;
     if (scope.all) this.everywhere.push(i);
     else for (const n of scope.namespaces) pushTo(this.byNamespace, n, i);
-    if (scope.all || scope.namespaces.size > 0) this.visible.push(i);
   }
 
   /** Items exported to `namespace`, in insertion order; lazily, so a caller can stop at the first that fits. */
@@ -152,15 +150,6 @@ export class ExportScopeIndex<T> {
       if (j >= b.length || (i < a.length && a[i]! < b[j]!)) yield this.items[a[i++]!]!;
       else yield this.items[b[j++]!]!;
     }
-  }
-
-  /** Items whose scope overlaps `scope` (scopesOverlap), in insertion order. */
-  overlapping(scope: ExportScope): T[] {
-    if (scope.all) return this.visible.map((i) => this.items[i]!);
-    if (scope.namespaces.size === 0) return [];
-    const found = new Set<number>(this.everywhere);
-    for (const n of scope.namespaces) this.byNamespace.get(n)?.forEach((i) => found.add(i));
-    return [...found].sort((a, b) => a - b).map((i) => this.items[i]!);
   }
 }
 

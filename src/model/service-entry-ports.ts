@@ -8,14 +8,6 @@ import type { Mesh } from './mesh.js';
 import type { PortInfo, ServiceEntryInfo } from './kinds.js';
 import { asString, at } from './resource.js';
 
-/**
- * The same object: one namespace/name, even when the input holds it twice (two versions of a
- * manifest; the later `kubectl apply` replaces the earlier, they never coexist in a cluster).
- */
-export function sameObject(a: ServiceEntryInfo, b: ServiceEntryInfo): boolean {
-  return a === b || (a.namespace === b.namespace && a.resource.name === b.resource.name);
-}
-
 export interface SePort {
   se: ServiceEntryInfo;
   port: PortInfo;
