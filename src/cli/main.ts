@@ -15,7 +15,7 @@ import { TOOL } from './version.js';
 import { overwrittenInput, writeOutput, type ReadFile } from './output-guard.js';
 import { OutputError } from './streams.js';
 import { escapeKeepingNewlines } from '../report/escape.js';
-import { InputTooLargeError } from '../load/index.js';
+import { InputTooLargeError, toDisplayPath } from '../load/index.js';
 import { REPORT_FORMATS } from '../report/formats.js';
 
 export class UsageError extends Error {}
@@ -43,6 +43,8 @@ Options:
   --baseline FILE                     report only findings not recorded in FILE
   --write-baseline FILE               record the current findings in FILE; they are then reported
                                       as baselined, so the run exits 0
+  --stdin-filename NAME               the file name to report standard input ("-") under; documents
+                                      after a "# Source: FILE" comment (helm template) are named FILE
   --staged                            lint what git tracks, with its staged contents, and report only
                                       the findings the tree at HEAD does not have, in any file
   --timing                            print time per phase and per rule to standard error
@@ -101,6 +103,7 @@ export const CLI_OPTIONS = {
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   staged: { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
   timing: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
@@ -178,6 +181,9 @@ async function lintOnce(io: CliIO, v: Values, positionals: string[], where: Wher
   if (v['mesh-config']) meshConfig = readMeshConfigFile(path.resolve(cwd, v['mesh-config']), `--mesh-config ${v['mesh-config']}`);
 
   const paths = positionals.length > 0 ? positionals : ['.'];
+  const stdinName = v['stdin-filename'];
+  if (stdinName !== undefined && !paths.includes('-')) throw new UsageError('--stdin-filename names standard input: give "-" among the paths');
+  if (stdinName !== undefined && stdinName.trim() === '') throw new UsageError('--stdin-filename needs a file name');
   const context = [...(config.context ?? []), ...(v.context ?? []).map((d) => contextDir(cwd, d))];
   let stdinBytes: Buffer | undefined;
   const result = await lint({
@@ -192,6 +198,8 @@ async function lintOnce(io: CliIO, v: Values, positionals: string[], where: Wher
     context,
     stdin: () => (stdinBytes = io.stdin()),
   });
+  const stdinFile = result.files.find((f) => f.file.path === '<stdin>');
+  if (stdinFile && stdinName !== undefined) nameStandardInput(result, stdinFile, toDisplayPath(path.resolve(cwd, stdinName), cwd));
   if (result.pathErrors.length > 0) {
     // A path of the command line that the tree at the base commit does not hold yet: nothing there.
     if (where.role === 'base') return emptyLint(result, format, failOn, maxWarnings);
@@ -229,7 +237,16 @@ async function lintOnce(io: CliIO, v: Values, positionals: string[], where: Wher
   }
 
   const postprocess = await import('../findings/postprocess.js');
-  const post = postprocess.apply(result, { cwd, baseline: v.baseline, writeBaseline: v['write-baseline'] });
+  // `helm template … | mesh-egress-lint -`: findings name the template and the line in its rendered
+  // document; suppression comments are read before (on the stream), the baseline records the template names.
+  let relocate: ((findings: Finding[]) => void) | undefined;
+  if (stdinFile?.text !== undefined) {
+    const { mapRenderedSources } = await import('./rendered-sources.js');
+    const { displayPath } = stdinFile.file;
+    const text = stdinFile.text;
+    relocate = (findings) => void mapRenderedSources(findings, displayPath, text);
+  }
+  const post = postprocess.apply(result, { cwd, baseline: v.baseline, writeBaseline: v['write-baseline'], relocate });
   if (post.written) io.stderr(`mesh-egress-lint: wrote baseline ${post.written.file} (${post.written.findings} finding${post.written.findings === 1 ? '' : 's'})\n`);
 
   // As ESLint's --quiet: warnings and infos are neither shown, counted in the summary, nor counted
@@ -241,6 +258,16 @@ async function lintOnce(io: CliIO, v: Values, positionals: string[], where: Wher
     summary = { ...summary, warnings: 0, infos: 0 };
   }
   return { result, shown, summary, format, failOn, maxWarnings };
+}
+
+/**
+ * --stdin-filename: standard input is reported under that name (relative to the working
+ * directory, as a file would be), for findings, suppressions and fingerprints alike.
+ */
+function nameStandardInput(result: LintResult, stdin: LintResult['files'][number], name: string): void {
+  const before = stdin.file.displayPath;
+  stdin.file.displayPath = name;
+  for (const f of result.findings) if (f.file === before) f.file = name;
 }
 
 function emptyLint(result: LintResult, format: string, failOn: string, maxWarnings: number | undefined): LintOnce {

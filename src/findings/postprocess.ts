@@ -5,6 +5,7 @@ import { createBaseline, filterByBaseline, readBaseline, writeBaseline, type Bas
 import { compareFindings, type LintResult } from '../engine.js';
 import { CATALOG_ORDER } from '../rules/index.js';
 import { applySuppressions } from './suppress.js';
+import type { Finding } from '../types.js';
 
 export interface PostprocessOptions {
   cwd: string;
@@ -15,6 +16,12 @@ export interface PostprocessOptions {
    * it has just written: every finding is baselined, the report is clean and the exit code 0.
    */
   writeBaseline?: string;
+  /**
+   * Renames and renumbers findings after the suppressions (which are read at the positions of the
+   * text that was linted) and before the baseline (which records the names the report shows):
+   * the `# Source:` templates of a rendered chart on standard input.
+   */
+  relocate?: (findings: Finding[]) => void;
 }
 
 export interface PostprocessReport {
@@ -33,7 +40,9 @@ export function apply(result: LintResult, opts: PostprocessOptions): Postprocess
   const active = new Set(result.rules.map((r) => r.id).filter((id) => result.severities[id] !== 'off'));
 
   const s = applySuppressions(result.findings, reportedFiles, resources, { knownRuleIds: CATALOG_ORDER, activeRuleIds: active });
-  let findings = [...s.kept, ...s.problems].sort(compareFindings);
+  let findings = [...s.kept, ...s.problems];
+  opts.relocate?.(findings);
+  findings.sort(compareFindings);
   result.summary.suppressed = s.suppressed;
 
   let baseline: Baseline | undefined;
