@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { runCli, tempTree } from './helpers.js';
 import type { EgressMap } from '../src/graph/egress-map.js';
 import { buildGraph } from '../src/graph/graph.js';
 
@@ -101,11 +101,37 @@ describe.each(sets)('graph --format html %s in Chromium', (dir) => {
       expect(dom.html).toContain(`<span class="where">${f.file}:${f.line}</span>`);
     }
     for (const e of dom.all('g', 'edge').filter((x) => x.attrs['data-outcome'] === 'broken')) expect(e.attrs.class).toContain('broken');
+    // Each namespace group once, with its workloads' file:line.
+    expect(dom.all('tr', 'group')).toHaveLength(map.groups.length);
+    for (const g of map.groups) for (const c of g.clients) expect(dom.html).toContain(`<span class="where">${c.file}:${c.line}</span>`);
   }, 90_000);
 });
 
 describe('the HTML filter in Chromium', () => {
   const dir = 'examples/egress-gateway-per-upstream/broken';
+
+  it('a #ns= fragment keeps that namespace\'s routes, its groups and the mesh-wide groups it has workloads in', async () => {
+    const deployment = (ns: string, name: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: c, image: curl}]\n`;
+    const input = tempTree({
+      'apps.yaml': `${deployment('apps', 'a')}---\n${deployment('apps', 'b')}`,
+      'web.yaml': deployment('web', 'c'),
+      'sidecar.yaml': 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default, namespace: web}\nspec:\n  egress: [{hosts: ["./*", "shared/*"]}]\n',
+      'se.yaml': 'apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: api, namespace: shared}\nspec:\n  hosts: [api.example.com]\n  ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n',
+    });
+    const { file, map } = await page(input);
+    expect(map.routes.map((r) => r.id)).toEqual(['*/Namespace/*->api.example.com:443', 'web/Namespace/web->api.example.com:443']);
+    const shown = async (ns: string) => {
+      const dom = await dumpDom(file, `#ns=${ns}`);
+      return {
+        count: dom.byId('count')!.text,
+        groups: dom.all('tr', 'group').map((g) => `${g.attrs['data-namespace']} ${'hidden' in g.attrs ? 'hidden' : 'shown'}`),
+        nodes: dom.all('g', 'node').filter((n) => !(n.attrs.class ?? '').includes('dimmed')).map((n) => n.attrs['data-label']).sort(),
+      };
+    };
+    expect(await shown('web')).toEqual({ count: '1 of 2 routes', groups: ['* hidden', 'web shown'], nodes: ['api.example.com', 'namespace group web'] });
+    expect(await shown('apps')).toEqual({ count: '1 of 2 routes', groups: ['* shown', 'web hidden'], nodes: ['api.example.com', 'mesh-wide group *'] });
+  }, 90_000);
 
   it('a #host= fragment keeps only the matching routes and dims the rest of the graph', async () => {
     const { file, map } = await page(dir);
@@ -141,7 +167,10 @@ document.body.setAttribute('data-after-other', document.getElementById('count').
     const dom = await dumpDom(drivenFile);
     const body = dom.all('body')[0]!;
     const total = map.routes.length;
-    expect(body.attrs['data-after-namespace']).toBe(`${map.routes.filter((r) => r.client.namespace === 'apps').length} of ${total} routes`);
+    // The mesh-wide group's routes stay for the namespaces of its workloads.
+    const inApps = (r: EgressMap['routes'][number]) => r.client.namespace === 'apps' || map.groups.some((g) => g.namespace === '*' && r.client.namespace === '*' && g.name === r.client.name && g.clients.some((c) => c.namespace === 'apps'));
+    expect(map.routes.some((r) => r.client.namespace === '*')).toBe(true);
+    expect(body.attrs['data-after-namespace']).toBe(`${map.routes.filter(inApps).length} of ${total} routes`);
     expect(body.attrs['data-after-host']).toBe(`${map.routes.filter((r) => r.host.includes('www.')).length} of ${total} routes`);
     expect(body.attrs['data-after-other']).toBe(`0 of ${total} routes`);
     expect(dom.all('tr', 'route').every((r) => 'hidden' in r.attrs)).toBe(true);

@@ -101,8 +101,11 @@ describe('graph: routes of the example set-ups', () => {
     expect(r.policy).toMatchObject({ mode: 'REGISTRY_ONLY', setBy: 'IstioOperator istio-system/control-plane spec.meshConfig', enforced: true, file: 'examples/egress-gateway-per-upstream/good/istio-operator.yaml' });
     expect(r).toMatchObject({ outcome: 'allowed', source: 'reference', registry: 'registered', findings: [] });
     expect(r.references).toEqual([{ what: 'env UPSTREAM_URL of Deployment apps/reporter', file: 'examples/egress-gateway-per-upstream/good/client.yaml', line: 24 }]);
-    // The ServiceEntry is exported everywhere from httpbin: not a registry route of apps (only the reference is).
-    expect(map.routes.map((x) => x.id)).toEqual(['apps/Deployment/reporter->httpbin.org:80']);
+    // The ServiceEntry is exported everywhere from httpbin: port 443, which no workload names and no
+    // VirtualService sends to the gateway, is a route of the mesh-wide group, straight out.
+    expect(map.routes.map((x) => x.id)).toEqual(['*/Namespace/*->httpbin.org:443', 'apps/Deployment/reporter->httpbin.org:80']);
+    expect(route(map, '*/Namespace/*->httpbin.org:443').hops.map((h) => `${h.kind}>${h.to ?? ''}`)).toEqual(['sidecar>httpbin.org', 'upstream>httpbin.org']);
+    expect(map.groups).toEqual([{ namespace: '*', name: '*', dataPlane: 'sidecar', clients: [{ kind: 'Deployment', namespace: 'apps', name: 'reporter', file: 'examples/egress-gateway-per-upstream/good/client.yaml', line: 12 }] }]);
     expect(map.findings).toEqual([]);
   });
 
@@ -132,7 +135,7 @@ describe('graph: routes of the example set-ups', () => {
 
   it('kubernetes-services/broken: the mesh-wide ISTIO_MUTUAL rule breaks the selectorless Service; the alias leaves from its target', async () => {
     const map = await mapOf('examples/kubernetes-services/broken');
-    const wiki = route(map, 'apps/Deployment/curl->my-wikipedia.apps.svc.cluster.local:443');
+    const wiki = route(map, '*/Namespace/*->my-wikipedia.apps.svc.cluster.local:443');
     expect(wiki.outcome).toBe('broken');
     expect(wiki.hops[0]!.tls).toMatchObject({ mode: 'istio-mutual', setBy: 'DestinationRule istio-system/default spec.trafficPolicy.tls', file: 'examples/kubernetes-services/broken/mesh-mtls.yaml' });
     expect(rulesOn(map, wiki)).toEqual(['endpoints-invalid-address', 'endpoints-port-mismatch', 'mtls-to-external-host']);
@@ -185,7 +188,7 @@ spec:
   resolution: DNS
 `;
 
-  it('registry routes: entries declared in the namespace or exported to it by name, one per port; not those exported everywhere', async () => {
+  it('registry routes: one per group and port; namespace groups for what is addressed to the namespace, a mesh-wide group for entries exported everywhere', async () => {
     const se = (name: string, ns: string, host: string, exportTo?: string) => `apiVersion: networking.istio.io/v1
 kind: ServiceEntry
 metadata: {name: ${name}, namespace: ${ns}}
@@ -194,24 +197,99 @@ spec:
   ports: [{number: 443, name: https, protocol: HTTPS}, {number: 80, name: http, protocol: HTTP}]
   resolution: DNS
 `;
+    const named = (name: string, ns: string, url: string, app = name) => client(ns).replace('name: curl,', `name: ${name},`).replace(/app: curl/g, `app: ${app}`).replace('http://api.example.com/x', url);
     const dir = tempTree({
       'client.yaml': client('apps'),
-      'own.yaml': se('own', 'apps', 'own.example.com'),
+      // A second workload of apps under a Sidecar of its own: a group of its own (apps~2), never mesh-wide.
+      'locked.yaml': named('locked', 'apps', 'http://api.example.com/y'),
+      'sidecar.yaml': `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: locked, namespace: apps}
+spec:
+  workloadSelector: {labels: {app: locked}}
+  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+  egress: [{hosts: ["./*", "istio-system/*"]}]
+`,
+      // web: two workloads that both name star.example.com:80, and a DestinationRule of its own for everywhere.example.com.
+      'web.yaml': `${named('a', 'web', 'http://star.example.com/a')}---\n${named('b', 'web', 'http://star.example.com/b')}`,
+      'web-dr.yaml': 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: everywhere, namespace: web}\nspec:\n  host: everywhere.example.com\n  trafficPolicy: {tls: {mode: SIMPLE}}\n',
+      'own.yaml': se('own', 'apps', 'own.example.com', '["."]'),
       'named.yaml': se('named', 'shared', 'named.example.com', '[apps]'),
       'everywhere.yaml': se('everywhere', 'shared', 'everywhere.example.com'),
       'star.yaml': se('star', 'shared', 'star.example.com', '["*"]'),
+      'central.yaml': se('central', 'istio-system', 'central.example.com'),
       'private.yaml': se('private', 'shared', 'private.example.com', '["."]'),
     });
     const map = await mapOf(dir, dir);
     checkContract(map);
-    expect(map.routes.map((r) => `${r.id} ${r.source}`)).toEqual([
-      'apps/Deployment/curl->api.example.com:80 reference',
-      'apps/Deployment/curl->named.example.com:80 registry',
-      'apps/Deployment/curl->named.example.com:443 registry',
-      'apps/Deployment/curl->own.example.com:80 registry',
-      'apps/Deployment/curl->own.example.com:443 registry',
+    const of = (client: string, hosts: string[]) => hosts.flatMap((h) => ['80', '443'].map((p) => `${client}->${h}.example.com:${p}`));
+    expect(map.routes.map((r) => r.id)).toEqual([
+      // Entries exported everywhere, as a namespace with no configuration of its own sees them: curl, a and b follow the mesh's defaults.
+      ...of('*/Namespace/*', ['central', 'everywhere', 'star']),
+      'apps/Deployment/curl->api.example.com:80',
+      'apps/Deployment/locked->api.example.com:80',
+      // Addressed to apps: exported to it by name, or private to it.
+      ...of('apps/Namespace/apps', ['named', 'own']),
+      // locked's Sidecar imports apps and istio-system: central is the only entry exported everywhere it can reach.
+      ...of('apps/Namespace/apps~2', ['central', 'named', 'own']),
+      'web/Deployment/a->star.example.com:80',
+      'web/Deployment/b->star.example.com:80',
+      // web's own DestinationRule covers everywhere.example.com: web's way there is its own.
+      ...of('web/Namespace/web', ['everywhere']),
     ]);
-    expect(route(map, 'apps/Deployment/curl->own.example.com:443').hops[0]!.tls!.mode).toBe('passthrough');
+    expect(map.groups.map((g) => `${g.namespace}/${g.name}: ${g.clients.map((c) => `${c.namespace}/${c.name}`).join(',')}`)).toEqual([
+      '*/*: apps/curl,web/a,web/b',
+      'apps/apps: apps/curl',
+      'apps/apps~2: apps/locked',
+      'web/web: web/a,web/b',
+    ]);
+    expect(route(map, 'apps/Namespace/apps->own.example.com:443').hops[0]!.tls!.mode).toBe('passthrough');
+    expect(route(map, 'web/Namespace/web->everywhere.example.com:80').hops[0]!.tls).toMatchObject({ mode: 'originate', setBy: 'DestinationRule web/everywhere spec.trafficPolicy.tls' });
+    expect(route(map, '*/Namespace/*->everywhere.example.com:80').hops[0]!.tls!.mode).toBe('plaintext');
+    // Addressed to apps but not imported by locked's Sidecar: refused.
+    expect(route(map, 'apps/Namespace/apps~2->named.example.com:80')).toMatchObject({ outcome: 'blocked', registry: 'not-imported' });
+    expect(route(map, 'apps/Namespace/apps~2->own.example.com:80')).toMatchObject({ outcome: 'allowed', policy: { mode: 'REGISTRY_ONLY', setBy: 'Sidecar apps/locked' } });
+    expect(route(map, '*/Namespace/*->star.example.com:80').hops[0]!.name).toBe('the sidecars of mesh-wide group * (3 workloads)');
+    const mermaid = (await graph([dir, '--format', 'mermaid'], dir)).stdout;
+    expect(mermaid).toContain('"mesh-wide group *<br/>3 workloads, sidecar"');
+    expect(mermaid).toContain('"namespace group web<br/>2 workloads, sidecar"');
+  });
+
+  it('registry routes grow with workloads, namespaces and entries, not with their products', async () => {
+    // n workloads over n/10 namespaces, 10 more in a namespace whose Sidecar imports shared, n entries exported everywhere from shared.
+    const deployment = (ns: string, name: string) => client(ns).replace('name: curl,', `name: ${name},`).replace(/app: curl/g, `app: ${name}`);
+    const tree = (n: number) => {
+      const files: Record<string, string> = {};
+      for (let k = 0; k < n / 10; k++) files[`ns${k}.yaml`] = Array.from({ length: 10 }, (_, i) => deployment(`ns${k}`, `w${i}`)).join('---\n');
+      files['locked.yaml'] = Array.from({ length: 10 }, (_, i) => deployment('locked', `w${i}`)).join('---\n');
+      files['sidecar.yaml'] = 'apiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {name: default, namespace: locked}\nspec:\n  egress: [{hosts: ["./*", "shared/*"]}]\n';
+      files['entries.yaml'] = Array.from({ length: n }, (_, i) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: e${i}, namespace: shared}
+spec:
+  hosts: [e${i}.example.com]
+  ports: [{number: 443, name: https, protocol: HTTPS}, {number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`).join('---\n');
+      return tempTree(files);
+    };
+    const sizes: { routes: number; nodes: number; edges: number }[] = [];
+    for (const n of [20, 40, 80]) {
+      const dir = tree(n);
+      const map = await mapOf(dir, dir);
+      const g = buildGraph(map);
+      sizes.push({ routes: map.routes.length, nodes: g.nodes.length, edges: g.edges.length });
+      // Each workload's reference route; the mesh-wide group and the locked namespace's group: 2 routes per entry.
+      expect(map.routes.length).toBe(n + 10 + 2 * n + 2 * n);
+      expect(map.groups.map((x) => `${x.namespace}/${x.name} ${x.clients.length}`)).toEqual([`*/* ${n}`, 'locked/locked 10']);
+    }
+    // Doubling workloads, namespaces and entries doubles what grows with them (the locked namespace's
+    // 10 workloads and their 10 reference edges, the two groups and api.example.com stay).
+    for (let i = 1; i < sizes.length; i++) {
+      expect(sizes[i]!.routes - 10).toBe(2 * (sizes[i - 1]!.routes - 10));
+      expect(sizes[i]!.edges - 10).toBe(2 * (sizes[i - 1]!.edges - 10));
+      expect(sizes[i]!.nodes - 13).toBe(2 * (sizes[i - 1]!.nodes - 13));
+    }
   });
 
   it('a rule matching `mesh` in a VirtualService not bound to mesh routes nothing: the sidecar goes straight out', async () => {

@@ -47,6 +47,14 @@ export interface MapRoute {
   findings: string[];
 }
 
+/** A namespace group: the workloads a `Namespace` client of the registry routes stands for. */
+export interface MapGroup {
+  namespace: string;
+  name: string;
+  dataPlane: MapRoute['dataPlane'];
+  clients: ({ kind: string; namespace: string; name: string } & MapLocation)[];
+}
+
 export interface MapFinding {
   id: string;
   ruleId: string;
@@ -63,6 +71,7 @@ export interface EgressMap {
   tool: { name: string; version: string };
   summary: { routes: number; allowed: number; blocked: number; passthrough: number; broken: number; clients: number; hosts: number };
   routes: MapRoute[];
+  groups: MapGroup[];
   findings: MapFinding[];
 }
 
@@ -156,6 +165,18 @@ export function buildEgressMap(result: LintResult, tool: { name: string; version
       findings: findingIds,
     };
   });
+  const groups: MapGroup[] = [];
+  const seenGroups = new Set<unknown>();
+  for (const r of egressRoutes(result.mesh)) {
+    if (!r.group || seenGroups.has(r.group)) continue;
+    seenGroups.add(r.group);
+    groups.push({
+      namespace: r.group.namespace,
+      name: r.group.name,
+      dataPlane: r.policy.dataPlane?.kind ?? 'sidecar',
+      clients: r.group.members.map((w) => ({ kind: w.resource.kind, namespace: w.namespace, name: w.resource.name, ...locate(w.resource, w.templatePath) })),
+    });
+  }
   const count = (o: Outcome) => routes.filter((r) => r.outcome === o).length;
   return {
     schemaVersion: EGRESS_MAP_SCHEMA_VERSION,
@@ -170,6 +191,7 @@ export function buildEgressMap(result: LintResult, tool: { name: string; version
       hosts: new Set(routes.map((r) => r.host)).size,
     },
     routes,
+    groups,
     findings,
   };
 }

@@ -39,7 +39,7 @@ export function worse(a: Outcome, b: Outcome): Outcome {
 }
 
 export function clientLabel(r: MapRoute): string {
-  return `${r.client.kind} ${r.client.namespace}/${r.client.name}`;
+  return r.client.kind === 'Namespace' ? `${r.client.namespace === '*' ? 'mesh-wide' : 'namespace'} group ${r.client.name}` : `${r.client.kind} ${r.client.namespace}/${r.client.name}`;
 }
 
 export function buildGraph(map: EgressMap): MapGraph {
@@ -51,8 +51,12 @@ export function buildGraph(map: EgressMap): MapGraph {
     if (!n.routes.includes(routeId)) n.routes.push(routeId);
     return n;
   };
+  const groupSize = new Map((map.groups ?? []).map((g) => [`${g.namespace}\0${g.name}`, g.clients.length]));
   for (const r of map.routes) {
-    const client = node(`client\0${r.client.namespace}\0${r.client.kind}\0${r.client.name}`, () => ({ kind: 'client', layer: 0, label: clientLabel(r), detail: r.dataPlane === 'none' ? 'no proxy' : r.dataPlane === 'ambient' ? 'ztunnel' : 'sidecar', namespace: r.client.namespace }), r.id);
+    const plane = r.dataPlane === 'none' ? 'no proxy' : r.dataPlane === 'ambient' ? 'ztunnel' : 'sidecar';
+    const size = r.client.kind === 'Namespace' ? (groupSize.get(`${r.client.namespace}\0${r.client.name}`) ?? 0) : 0;
+    const detail = r.client.kind === 'Namespace' ? `${size} workload${size === 1 ? '' : 's'}, ${plane}` : plane;
+    const client = node(`client\0${r.client.namespace}\0${r.client.kind}\0${r.client.name}`, () => ({ kind: 'client', layer: 0, label: clientLabel(r), detail, namespace: r.client.namespace }), r.id);
     const path: { node: GraphNode; tls: string }[] = [];
     const first = r.hops[0];
     let tls = first && first.kind !== 'upstream' ? (first.tls?.mode ?? 'none') : 'no proxy';

@@ -4,7 +4,7 @@
 // table of routes with each broken route in red beside its findings and their file:line. No
 // network, no external script, style sheet or font: the page works from a file or an artefact store.
 import type { EgressMap, MapRoute } from './egress-map.js';
-import { buildGraph, type GraphNode } from './graph.js';
+import { buildGraph, clientLabel, type GraphNode } from './graph.js';
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -133,6 +133,26 @@ function hopsText(r: MapRoute): string {
     .join(' ');
 }
 
+const groupSizes = new WeakMap<EgressMap, Map<string, number>>();
+
+function groupSizeText(map: EgressMap, r: MapRoute): string {
+  let sizes = groupSizes.get(map);
+  if (!sizes) groupSizes.set(map, (sizes = new Map(map.groups.map((g) => [`${g.namespace}\0${g.name}`, g.clients.length]))));
+  const n = sizes.get(`${r.client.namespace}\0${r.client.name}`) ?? 0;
+  return `${n} workload${n === 1 ? '' : 's'}`;
+}
+
+/** Each namespace group once, with its workloads and where they are declared. */
+function groupRowsOf(map: EgressMap): string {
+  return map.groups
+    .map(
+      (g) =>
+        `<tr class="group" data-namespace="${esc(g.namespace)}" data-group="${esc(g.name)}" data-namespaces="${esc([...new Set(g.clients.map((c) => c.namespace))].sort().join(' '))}"><td>${esc(`${g.namespace === '*' ? 'mesh-wide' : 'namespace'} group ${g.name}`)}</td><td>${esc(g.dataPlane)}</td>` +
+        `<td><ul>${g.clients.map((c) => `<li>${esc(`${c.kind} ${c.namespace}/${c.name}`)} <span class="where">${esc(`${c.file}:${c.line}`)}</span></li>`).join('')}</ul></td></tr>`,
+    )
+    .join('\n');
+}
+
 function rowsOf(map: EgressMap): string {
   const byId = new Map(map.findings.map((f) => [f.id, f]));
   return map.routes
@@ -143,8 +163,8 @@ function rowsOf(map: EgressMap): string {
         .join('');
       const policy = `${r.policy.mode}${r.policy.enforced ? '' : ' (not applied)'}<br><small>${esc(r.policy.setBy)}${r.policy.file ? ` — ${esc(`${r.policy.file}:${r.policy.line}`)}` : ''}</small>`;
       return (
-        `<tr class="route ${r.outcome}" data-id="${esc(r.id)}" data-namespace="${esc(r.client.namespace)}" data-host="${esc(r.host)}">` +
-        `<td>${esc(`${r.client.kind} ${r.client.namespace}/${r.client.name}`)}<br><small>${esc(`${r.client.file}:${r.client.line}`)}</small></td>` +
+        `<tr class="route ${r.outcome}" data-id="${esc(r.id)}" data-namespace="${esc(r.client.namespace)}"${r.client.kind === 'Namespace' && r.client.namespace === '*' ? ` data-group="${esc(r.client.name)}"` : ''} data-host="${esc(r.host)}">` +
+        `<td>${r.client.kind === 'Namespace' ? `${esc(clientLabel(r))}<br><small>${esc(groupSizeText(map, r))} (see the groups below)</small>` : `${esc(`${r.client.kind} ${r.client.namespace}/${r.client.name}`)}<br><small>${esc(`${r.client.file}:${r.client.line}`)}</small>`}</td>` +
         `<td>${esc(r.host)}${r.port !== null ? `:${r.port}` : ''}<br><small>${esc(r.source)}</small></td>` +
         `<td>${esc(hopsText(r))}</td>` +
         `<td>${policy}</td>` +
@@ -164,6 +184,17 @@ const SCRIPT = `
   var hostInput = document.getElementById('filter-host');
   var count = document.getElementById('count');
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr.route'));
+  var groups = Array.prototype.slice.call(document.querySelectorAll('tr.group'));
+  // Mesh-wide groups (namespace *): the namespaces of their workloads.
+  var members = {};
+  groups.forEach(function (row) {
+    if (row.getAttribute('data-namespace') === '*') members[row.getAttribute('data-group')] = row.getAttribute('data-namespaces').split(' ');
+  });
+  function inNamespace(row, ns) {
+    if (ns === '' || row.getAttribute('data-namespace') === ns) return true;
+    var g = row.getAttribute('data-namespace') === '*' ? members[row.getAttribute('data-group')] : null;
+    return !!g && g.indexOf(ns) !== -1;
+  }
   var items = Array.prototype.slice.call(document.querySelectorAll('#map g.edge, #map g.node'));
   function apply() {
     var ns = nsSelect.value;
@@ -171,7 +202,7 @@ const SCRIPT = `
     var visible = {};
     var shown = 0;
     rows.forEach(function (row) {
-      var ok = (ns === '' || row.getAttribute('data-namespace') === ns) && (host === '' || row.getAttribute('data-host').indexOf(host) !== -1);
+      var ok = inNamespace(row, ns) && (host === '' || row.getAttribute('data-host').indexOf(host) !== -1);
       row.hidden = !ok;
       if (ok) { visible[row.getAttribute('data-id')] = true; shown++; }
     });
@@ -180,6 +211,7 @@ const SCRIPT = `
       var on = ids.some(function (id) { return visible[id]; });
       el.classList.toggle('dimmed', !on);
     });
+    groups.forEach(function (row) { row.hidden = !inNamespace(row, ns); });
     count.textContent = shown + ' of ' + rows.length + ' routes';
   }
   nsSelect.addEventListener('change', apply);
@@ -200,6 +232,7 @@ const SCRIPT = `
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 16px; color: #222; }
 h1 { font-size: 18px; margin: 0 0 8px; }
+h2 { font-size: 16px; margin: 20px 0 4px; }
 .summary span { margin-right: 12px; }
 .filters { margin: 12px 0; display: flex; gap: 12px; align-items: center; }
 .graph { overflow: auto; border: 1px solid #ccd; background: #fcfcff; }
@@ -222,7 +255,7 @@ li.finding.error code { color: #b00; }
 `;
 
 export function htmlMap(map: EgressMap): string {
-  const namespaces = [...new Set(map.routes.map((r) => r.client.namespace))].sort();
+  const namespaces = [...new Set([...map.routes.map((r) => r.client.namespace), ...map.groups.flatMap((g) => g.clients.map((c) => c.namespace))])].filter((n) => n !== '*').sort();
   const s = map.summary;
   // The map itself, for tools that read the page: `<` escaped so that no text can close the element.
   const data = JSON.stringify(map).replace(/</g, '\\u003c');
@@ -252,7 +285,15 @@ ${svgOf(map)}
 ${rowsOf(map)}
 </tbody>
 </table>
-<script type="application/json" id="egress-map-data">${data}</script>
+${map.groups.length > 0 ? `<h2>Groups</h2>
+<p><small>A registry route's client is a group: the workloads of one namespace that share data plane, outbound policy, Sidecar and selected DestinationRules, or (mesh-wide, namespace *) the workloads of every namespace that follow the mesh's defaults, for the hosts exported everywhere.</small></p>
+<table id="groups">
+<thead><tr><th>group</th><th>data plane</th><th>workloads</th></tr></thead>
+<tbody>
+${groupRowsOf(map)}
+</tbody>
+</table>
+` : ''}<script type="application/json" id="egress-map-data">${data}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>

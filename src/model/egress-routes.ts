@@ -1,8 +1,9 @@
 // Every workload's way out, hop by hop (the egress map): for each application workload and each
-// host outside the mesh it calls (URLs in its env, args, command and the ConfigMaps it loads) or
-// that are registered for its namespace (MESH_EXTERNAL ServiceEntries and Services that stand for
-// outside hosts, declared there or exported to it by name), the proxies the connection passes, the TLS each of them opens toward the next,
-// the outbound policy in force and whether the call is let out. Every answer comes from the model's
+// host outside the mesh it calls (URLs in its env, args, command and the ConfigMaps it loads), and
+// for each namespace group (the workloads of a namespace that see the same registry and policy) and
+// each host registered for that namespace (MESH_EXTERNAL ServiceEntries and Services that stand for
+// outside hosts, visible there through exportTo), the proxies the connection passes, the TLS each
+// of them opens toward the next, the outbound policy in force and whether the call is let out. Every answer comes from the model's
 // existing questions; this module only strings them together along one connection:
 // - data plane and policy: policy.ts workloadPolicy (sidecar, ambient, none; §1.1);
 // - sidecar routing: the mesh-bound VirtualService rules for the host (egress.ts routeIndex; §6,
@@ -18,16 +19,16 @@
 //   protocol is TLS: passthrough; otherwise plaintext);
 // - registry: Mesh.registryLookup and policy.ts registryOnlyEnforced (§1.2, §2).
 import type { FieldPath, Resource } from '../types.js';
-import { ambientEgressFor } from './ambient-egress.js';
+import { ambientEgressFor, ambientVisibleEntries } from './ambient-egress.js';
 import { egressGatewayService, gatewaySelectsService, hostsSentOnward, routeIndex, type ServiceTarget } from './egress.js';
 import { isExternalHost, looksClusterLocal } from './external-hosts.js';
 import { gatewayApiModel, type GatewayApiGateway } from './gateway-api.js';
 import { describeWorkload, gatewayModel, isGatewayWorkload } from './gateways.js';
-import { exportedTo, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
-import type { GatewayInfo, RouteDestination, RouteRule, ServiceInfo, VirtualServiceInfo, Workload } from './kinds.js';
+import { exportedTo, exportScope, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
+import type { GatewayInfo, RouteDestination, RouteRule, ServiceInfo, SidecarInfo, VirtualServiceInfo, Workload } from './kinds.js';
 import type { ClientTls, Mesh, PolicyDecision, RegistryStatus } from './mesh.js';
 import { registryOnlyEnforced, whyModeNotEnforced, workloadPolicy } from './policy.js';
-import { asArray, asString, at, isObject } from './resource.js';
+import { asArray, asString, at, isObject, labelsMatch } from './resource.js';
 import { extractUrlHosts } from './urls.js';
 
 export type HopKind = 'sidecar' | 'ztunnel' | 'waypoint' | 'egress-gateway' | 'upstream';
@@ -75,12 +76,27 @@ export interface RouteResource {
 /** What the model alone says of the route; findings on the path may still break it (the map's `broken`). */
 export type RouteVerdict = 'allowed' | 'blocked' | 'passthrough' | 'dead-end';
 
+/**
+ * Workloads of one namespace whose calls to a registered host take the same way: same data plane,
+ * outbound policy and Sidecar, same DestinationRules chosen by workloadSelector. Registry routes are
+ * made once per group, so their number grows with the namespaces' views, not with the workloads.
+ */
+export interface ClientGroup {
+  namespace: string;
+  /** The namespace's name, then `<namespace>~2`, `~3`, … for further groups of the same namespace. */
+  name: string;
+  members: Workload[];
+}
+
 export interface EgressRoute {
+  /** The client workload; for a group route, the group's first workload. */
   workload: Workload;
+  /** Kind `Namespace` (name: the group's name) for a group route. */
   client: { kind: string; namespace: string; name: string };
+  group?: ClientGroup;
   host: string;
   port?: number;
-  /** The host is named by the workload (`reference`) or only visible to its namespace (`registry`). */
+  /** The host is named by the workload (`reference`) or registered for the namespace group (`registry`). */
   source: 'reference' | 'registry';
   references: { resource: Resource; path: FieldPath; what: string }[];
   policy: PolicyDecision;
@@ -186,54 +202,187 @@ function callsOf(mesh: Mesh, w: Workload, policy: PolicyDecision): Call[] {
   return out;
 }
 
-type RegisteredHost = { host: string; port?: number; protocol?: string };
-
-const registeredCache = new WeakMap<Mesh, Map<string, RegisteredHost[]>>();
+type RegisteredHost = { host: string; port?: number; protocol?: string; declaredIn: string };
 
 /**
- * Hosts outside the mesh addressed to a client namespace without the workload naming them: each
- * port of a MESH_EXTERNAL ServiceEntry, or of a Service standing for an outside host, declared in
- * the namespace or exported to it by name. Entries exported to every namespace (`*`, or no
- * exportTo) are left out here: one route per workload and per such entry would grow with the
- * product of the two, and a workload that calls the host names it (its reference gives the route).
- * Indexed once per Mesh, by namespace.
+ * The client namespace of the mesh-wide groups: it names no real namespace (`*` is not a valid
+ * namespace name), so a lookup from it sees what every namespace sees and nothing addressed to one
+ * namespace: entries exported everywhere, the root namespace's default Sidecar, no DestinationRule
+ * or VirtualService of a client namespace.
  */
-function registeredOutsideHosts(mesh: Mesh, namespace: string): RegisteredHost[] {
+export const ANY_NAMESPACE = '*';
+
+interface RegisteredIndex {
+  /** Entries exported to named namespaces (or private to their own), by namespace. */
+  byNamespace: Map<string, RegisteredHost[]>;
+  /** Entries exported to every namespace (`*`, or no exportTo). */
+  everywhere: RegisteredHost[];
+  everywhereByHost: Map<string, RegisteredHost[]>;
+  everywhereWildcards: RegisteredHost[];
+  everywhereByDeclaringNamespace: Map<string, RegisteredHost[]>;
+  /**
+   * Per namespace, the hosts that configuration addressed to that namespace alone names: its own
+   * DestinationRules and VirtualServices, and DestinationRules, VirtualServices and ServiceEntries
+   * of other namespaces exported to it by name. A host exported everywhere that one of them covers
+   * may take another way from that namespace than from the others.
+   */
+  ownConfigHosts: Map<string, Set<string>>;
+}
+
+const registeredCache = new WeakMap<Mesh, RegisteredIndex>();
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * Hosts outside the mesh registered for client namespaces: each port of a MESH_EXTERNAL
+ * ServiceEntry, or of a Service standing for an outside host, with the namespaces it is exported
+ * to (§2 exportTo: every namespace, or a list naming it, `.` for its own; `~` none). Indexed once
+ * per Mesh; entries exported everywhere are kept once, not once per namespace.
+ */
+function registeredIndex(mesh: Mesh): RegisteredIndex {
   let index = registeredCache.get(mesh);
-  if (!index) {
-    index = new Map();
-    const seen = new Set<string>();
-    const push = (ns: string, host: string, port: number | undefined, protocol: string | undefined) => {
-      const key = `${ns}\0${host}\0${port ?? ''}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      const list = index!.get(ns) ?? [];
-      list.push({ host, port, protocol });
-      index!.set(ns, list);
-    };
-    const targets = (own: string, exportTo: readonly string[] | undefined) =>
-      [own, ...(exportTo ?? []).filter((e) => e !== '*' && e !== '.' && e !== '~')].filter((ns, i, all) => all.indexOf(ns) === i && exportedTo(exportTo, own, ns) && !(exportTo?.includes('~') ?? false));
-    for (const se of mesh.serviceEntries) {
-      if (se.location !== 'MESH_EXTERNAL') continue;
-      const hosts = se.hosts.filter((h) => isExternalHost(mesh, h.host) || outsideService(mesh, h.host));
-      if (hosts.length === 0) continue;
-      for (const ns of targets(se.namespace, se.exportTo)) {
-        for (const h of hosts) {
-          if (se.ports.length === 0) push(ns, h.host, undefined, undefined);
-          for (const p of se.ports) push(ns, h.host, p.number, p.protocol);
-        }
+  if (index) return index;
+  const built: RegisteredIndex = { byNamespace: new Map(), everywhere: [], everywhereByHost: new Map(), everywhereWildcards: [], everywhereByDeclaringNamespace: new Map(), ownConfigHosts: new Map() };
+  const seen = new Set<string>();
+  const own = (ns: string, host: string) => {
+    let set = built.ownConfigHosts.get(ns);
+    if (!set) built.ownConfigHosts.set(ns, (set = new Set()));
+    set.add(host);
+  };
+  const place = (r: { namespace: string; exportTo?: readonly string[] }, host: string, ports: { number: number; protocol?: string }[]) => {
+    const scope = exportScope(r);
+    const list: RegisteredHost[] = ports.length === 0 ? [{ host, declaredIn: r.namespace }] : ports.map((p) => ({ host, port: p.number, protocol: p.protocol, declaredIn: r.namespace }));
+    for (const h of list) {
+      if (scope.all) {
+        const key = `${h.host}\0${h.port ?? ''}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        built.everywhere.push(h);
+        push(built.everywhereByHost, h.host, h);
+        if (isWildcard(h.host)) built.everywhereWildcards.push(h);
+        push(built.everywhereByDeclaringNamespace, h.declaredIn, h);
+      } else {
+        for (const ns of scope.namespaces) push(built.byNamespace, ns, h);
       }
     }
-    for (const svc of mesh.services) {
-      if (!outsideService(mesh, svc.fqdn)) continue;
-      for (const ns of targets(svc.namespace, svc.exportTo)) {
-        if (svc.ports.length === 0) push(ns, svc.fqdn, undefined, undefined);
-        for (const p of svc.ports) push(ns, svc.fqdn, p.number, p.protocol);
-      }
-    }
-    registeredCache.set(mesh, index);
+    if (!scope.all) for (const ns of scope.namespaces) own(ns, host);
+  };
+  for (const se of mesh.serviceEntries) {
+    if (se.location !== 'MESH_EXTERNAL') continue;
+    for (const h of se.hosts) if (isExternalHost(mesh, h.host) || outsideService(mesh, h.host)) place(se, h.host, se.ports);
   }
-  return index.get(namespace) ?? [];
+  for (const svc of mesh.services) if (outsideService(mesh, svc.fqdn)) place(svc, svc.fqdn, svc.ports);
+  const addressed = (r: { namespace: string; exportTo?: readonly string[] }, host: string) => {
+    own(r.namespace, host);
+    const scope = exportScope(r);
+    if (!scope.all) for (const ns of scope.namespaces) own(ns, host);
+  };
+  for (const dr of mesh.destinationRules) addressed(dr, dr.host);
+  for (const vs of mesh.virtualServices) for (const h of vs.hosts) addressed(vs, h.host);
+  registeredCache.set(mesh, built);
+  return built;
+}
+
+function dedupe(hosts: Iterable<RegisteredHost>): RegisteredHost[] {
+  const seen = new Set<string>();
+  const out: RegisteredHost[] = [];
+  for (const r of hosts) {
+    const key = `${r.host}\0${r.port ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+  }
+  return out;
+}
+
+/** Entries exported everywhere that configuration addressed to `namespace` alone covers (ownConfigHosts). */
+function everywhereHostsWithOwnConfig(index: RegisteredIndex, namespace: string): RegisteredHost[] {
+  const out: RegisteredHost[] = [];
+  for (const pattern of index.ownConfigHosts.get(namespace) ?? []) {
+    if (isWildcard(pattern)) {
+      for (const h of index.everywhere) if (hostCovers(pattern, h.host) || hostCovers(h.host, pattern)) out.push(h);
+    } else {
+      out.push(...(index.everywhereByHost.get(pattern) ?? []));
+      for (const h of index.everywhereWildcards) if (hostCovers(h.host, pattern)) out.push(h);
+    }
+  }
+  return out;
+}
+
+/** Entries exported everywhere declared in the namespaces a Sidecar's egress hosts import (all of them for `*`). */
+function everywhereHostsImportedBy(index: RegisteredIndex, sidecar: SidecarInfo | undefined, namespace: string): RegisteredHost[] {
+  if (!sidecar?.egressHosts || sidecar.egressHosts.some((e) => e.namespace === '*')) return index.everywhere;
+  const namespaces = new Set(sidecar.egressHosts.map((e) => (e.namespace === '.' ? namespace : e.namespace)));
+  return [...namespaces].sort().flatMap((ns) => index.everywhereByDeclaringNamespace.get(ns) ?? []);
+}
+
+function resourceId(r: Resource): string {
+  return `${r.doc.file.path}\0${r.doc.index}\0${r.ref}`;
+}
+
+interface Profile {
+  w: Workload;
+  policy: PolicyDecision;
+  /** The Sidecar, policy and DestinationRules that decide the workload's way are the mesh's defaults, none of its namespace's. */
+  meshWide: boolean;
+  key: string;
+}
+
+/**
+ * What decides a client workload's way to a registered host: data plane and why the mode is (not)
+ * applied, the outbound policy and what set it, the Sidecar that scopes its imports
+ * (Mesh.registryLookup looks no further at the labels), and the DestinationRules with a
+ * workloadSelector that select it (Mesh.destinationRuleFor).
+ */
+function profilesOf(mesh: Mesh, clients: { w: Workload; policy: PolicyDecision }[]): Profile[] {
+  const selectorRules = new Map<string, { id: string; selector: Record<string, string> }[]>();
+  for (const dr of mesh.destinationRules) if (dr.workloadSelector) push(selectorRules, dr.namespace, { id: resourceId(dr.resource), selector: dr.workloadSelector });
+  return clients.map(({ w, policy: p }) => {
+    const drs = (selectorRules.get(w.namespace) ?? []).filter((d) => labelsMatch(d.selector, w.labels)).map((d) => d.id);
+    // The root namespace's Sidecar without a selector is the mesh's default (it applies to every namespace without a Sidecar).
+    const defaultSidecar = !p.sidecar || (p.sidecar.namespace === mesh.rootNamespace && !p.sidecar.workloadSelector && w.namespace !== mesh.rootNamespace);
+    const meshWide = defaultSidecar && drs.length === 0 && p.dataPlane?.kind !== 'none';
+    const key = [
+      p.dataPlane?.kind ?? '',
+      whyModeNotEnforced(p) ?? '',
+      p.mode,
+      p.setBy,
+      p.resource ? resourceId(p.resource) : '',
+      (p.path ?? []).join('/'),
+      p.sidecar ? resourceId(p.sidecar.resource) : '',
+      ...drs,
+    ].join('\0');
+    return { w, policy: p, meshWide, key };
+  });
+}
+
+/** Groups in order of their first workload; further groups of one namespace are numbered in that order. */
+function groupBy(profiles: Profile[], namespaceOf: (p: Profile) => string, key: (p: Profile) => string): { group: ClientGroup; policy: PolicyDecision; meshWide: boolean }[] {
+  const byKey = new Map<string, { group: ClientGroup; policy: PolicyDecision; meshWide: boolean }>();
+  const perNamespace = new Map<string, number>();
+  for (const p of profiles) {
+    const ns = namespaceOf(p);
+    const k = `${ns}\0${key(p)}`;
+    let entry = byKey.get(k);
+    if (!entry) {
+      const n = (perNamespace.get(ns) ?? 0) + 1;
+      perNamespace.set(ns, n);
+      entry = { group: { namespace: ns, name: n === 1 ? ns : `${ns}~${n}`, members: [] }, policy: p.policy, meshWide: p.meshWide };
+      byKey.set(k, entry);
+    }
+    entry.group.members.push(p.w);
+  }
+  return [...byKey.values()];
+}
+
+/** A mesh-wide group's policy: its data plane without one namespace's reason or resource. */
+function meshWidePolicy(p: PolicyDecision): PolicyDecision {
+  if (!p.dataPlane || p.dataPlane.kind === 'sidecar') return p;
+  return { ...p, dataPlane: { ...p.dataPlane, reason: `the namespace or pod template selects ${p.dataPlane.kind} mode`, resource: undefined, path: undefined } };
 }
 
 // ---------------------------------------------------------------- TLS of a hop
@@ -343,10 +492,14 @@ export function egressRoutes(mesh: Mesh): EgressRoute[] {
   let routes = cache.get(mesh);
   if (routes) return routes;
   routes = [];
+  const clients: { w: Workload; policy: PolicyDecision }[] = [];
+  /** The hosts each client names: `host\0port`, `host\0*` (a URL without a port: every port), `host\0any`. */
+  const named = new Map<Workload, Set<string>>();
   for (const w of mesh.workloads) {
     // Gateways are hops of other workloads' routes, not clients.
     if (w.fromOperator || isGatewayWorkload(w)) continue;
     const policy = workloadPolicy(mesh, w);
+    clients.push({ w, policy });
     const calls = callsOf(mesh, w, policy);
     const groups = new Map<string, Call[]>();
     for (const c of calls) {
@@ -357,10 +510,48 @@ export function egressRoutes(mesh: Mesh): EgressRoute[] {
     }
     const referencePaths = calls.map((c) => ({ resource: c.resource, path: c.path, host: c.host }));
     for (const group of groups.values()) routes.push(routeFor(mesh, w, policy, group[0]!.host, group[0]!.port, group, referencePaths));
-    for (const r of registeredOutsideHosts(mesh, w.namespace)) {
-      if (calls.some((c) => c.host === r.host && (c.port === undefined || r.port === undefined || c.port === r.port))) continue;
-      routes.push(routeFor(mesh, w, policy, r.host, r.port, [], referencePaths, r.protocol === 'HTTPS' || r.protocol === 'TLS'));
+    const captured = calls.filter((c) => !c.uncaptured);
+    const anyPort = new Set(captured.filter((c) => c.port === undefined).map((c) => c.host));
+    named.set(w, new Set(captured.flatMap((c) => [`${c.host}\0any`, anyPort.has(c.host) ? `${c.host}\0*` : `${c.host}\0${c.port}`])));
+  }
+  // Registered hosts, once per group; left out where every workload of the group names the host
+  // itself (its reference routes show the way).
+  const index = registeredIndex(mesh);
+  const profiles = profilesOf(mesh, clients);
+  const registryRoutes = (group: ClientGroup, policy: PolicyDecision, rep: Workload, hosts: RegisteredHost[], onlyReachable: boolean) => {
+    const naming = new Map<string, number>();
+    for (const m of group.members) for (const k of named.get(m)!) naming.set(k, (naming.get(k) ?? 0) + 1);
+    const count = (k: string) => naming.get(k) ?? 0;
+    for (const r of dedupe(hosts)) {
+      const namedBy = r.port === undefined ? count(`${r.host}\0any`) : count(`${r.host}\0${r.port}`) + count(`${r.host}\0*`);
+      if (namedBy === group.members.length) continue;
+      if (onlyReachable) {
+        // Entries exported everywhere: only those this group can reach (in its registry, or visible to ztunnel).
+        if (policy.dataPlane?.kind === 'ambient') {
+          if (ambientVisibleEntries(mesh, r.host, rep.namespace).visible.length === 0) continue;
+        } else {
+          const status = mesh.registryLookup(r.host, rep.namespace, rep.labels).status;
+          if (status !== 'registered' && status !== 'kubernetes-service') continue;
+        }
+      }
+      routes!.push(routeFor(mesh, rep, policy, r.host, r.port, [], [], r.protocol === 'HTTPS' || r.protocol === 'TLS', group));
     }
+  };
+  // Namespace groups: what is addressed to the namespace, what its own configuration covers, and,
+  // for workloads under a Sidecar or DestinationRule of their namespace, every entry exported
+  // everywhere that they import.
+  for (const { group, policy, meshWide } of groupBy(profiles, (p) => p.w.namespace, (p) => p.key)) {
+    const rep = group.members[0]!;
+    registryRoutes(group, policy, rep, index.byNamespace.get(group.namespace) ?? [], false);
+    if (policy.dataPlane?.kind === 'none') continue;
+    const everywhere = meshWide ? everywhereHostsWithOwnConfig(index, group.namespace) : [...everywhereHostsWithOwnConfig(index, group.namespace), ...everywhereHostsImportedBy(index, policy.sidecar, group.namespace)];
+    registryRoutes(group, policy, rep, everywhere, true);
+  }
+  // Mesh-wide groups: the workloads of every namespace that follow the mesh's defaults, to each
+  // entry exported everywhere, as a namespace without configuration of its own sees it.
+  for (const { group, policy } of groupBy(profiles.filter((p) => p.meshWide), () => ANY_NAMESPACE, (p) => p.key.replace(/^([^\0]*)\0[^\0]*/, '$1'))) {
+    const rep: Workload = { ...group.members[0]!, namespace: ANY_NAMESPACE };
+    registryRoutes(group, meshWidePolicy(policy), rep, index.everywhere, true);
   }
   routes.sort(compareRoutes);
   cache.set(mesh, routes);
@@ -376,22 +567,25 @@ function compareRoutes(a: EgressRoute, b: EgressRoute): number {
   return a.enforced === b.enforced ? 0 : a.enforced ? -1 : 1;
 }
 
-function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: string, port: number | undefined, calls: Call[], referencePaths: { resource: Resource; path: FieldPath; host: string }[], registryTls = false): EgressRoute {
+function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: string, port: number | undefined, calls: Call[], referencePaths: { resource: Resource; path: FieldPath; host: string }[], registryTls = false, group?: ClientGroup): EgressRoute {
   const uncaptured = calls[0]?.uncaptured ? basePolicy.dataPlane?.uncaptured.find((u) => calls[0]!.path.join('/').startsWith(u.container.path.join('/'))) : undefined;
   const policy: PolicyDecision = uncaptured ? { ...basePolicy, uncaptured } : basePolicy;
   const notEnforced = whyModeNotEnforced(policy);
   const appTls = calls.some((c) => c.appTls) || registryTls || portSpeaksTls(mesh, host, port, w.namespace);
   const onPath: RouteResource[] = [];
-  // The workload itself, minus the places where it names other hosts.
-  onPath.push({ resource: w.resource, exclude: referencePaths.filter((r) => r.resource === w.resource && r.host !== host).map((r) => r.path) });
+  // The workload itself, minus the places where it names other hosts (a group route stands for no one workload).
+  if (!group) onPath.push({ resource: w.resource, exclude: referencePaths.filter((r) => r.resource === w.resource && r.host !== host).map((r) => r.path) });
   for (const c of calls) if (c.resource !== w.resource) onPath.push({ resource: c.resource, only: [c.path] });
   if (policy.resource) onPath.push({ resource: policy.resource, only: policy.path ? [policy.path] : undefined });
   if (policy.sidecar && policy.sidecar.resource !== policy.resource) onPath.push({ resource: policy.sidecar.resource });
   if (policy.dataPlane?.resource) onPath.push({ resource: policy.dataPlane.resource, only: policy.dataPlane.path ? [policy.dataPlane.path] : undefined });
-  const client = { kind: w.resource.kind, namespace: w.namespace, name: w.resource.name };
+  // Where the client stands, for people: its namespace, or every namespace of a mesh-wide group.
+  const whereText = w.namespace === ANY_NAMESPACE ? 'namespaces without configuration of their own for it' : w.namespace;
+  const client = group ? { kind: 'Namespace', namespace: group.namespace, name: group.name } : { kind: w.resource.kind, namespace: w.namespace, name: w.resource.name };
   const base = {
     workload: w,
     client,
+    ...(group ? { group } : {}),
     host,
     port,
     source: calls.length > 0 ? ('reference' as const) : ('registry' as const),
@@ -427,7 +621,7 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
 
   if (policy.dataPlane?.kind === 'ambient') {
     const ambient = ambientEgressFor(mesh, upstreamHost, w.namespace);
-    const ztunnel: EgressHop = { kind: 'ztunnel', name: `ztunnel (${w.namespace})` };
+    const ztunnel: EgressHop = { kind: 'ztunnel', name: `ztunnel (${whereText})` };
     const status: RegistryStatus = ambient.status === 'unregistered' ? 'missing' : ambient.status === 'hidden' ? 'not-exported' : 'registered';
     if (ambient.entry) onPath.push({ resource: ambient.entry.resource });
     const wp = ambient.binding?.waypoint;
@@ -456,14 +650,14 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
   }
 
   // Sidecar (or uncaptured traffic of a sidecar pod handled above).
-  const sidecarHop: EgressHop = { kind: 'sidecar', name: describeWorkload(w) };
+  const sidecarHop: EgressHop = { kind: 'sidecar', name: group ? `the sidecars of ${group.namespace === ANY_NAMESPACE ? 'mesh-wide' : 'namespace'} group ${group.name} (${group.members.length} workload${group.members.length === 1 ? '' : 's'})` : describeWorkload(w) };
   const hops: EgressHop[] = [sidecarHop];
   const registered = registry.status === 'registered' || registry.status === 'kubernetes-service';
   const aliasRegistered = upstreamHost === host || mesh.registryLookup(upstreamHost, w.namespace, w.labels).status !== 'missing';
   if ((!registered || !aliasRegistered) && registryOnlyEnforced(policy)) {
     sidecarHop.to = host;
     sidecarHop.port = port;
-    const what = !registered ? `${host} is not in the registry of ${w.namespace} (${registry.status})` : `${upstreamHost}, the target of alias ${host}, is not in the registry of ${w.namespace}`;
+    const what = !registered ? `${host} is not in the registry of ${whereText} (${registry.status})` : `${upstreamHost}, the target of alias ${host}, is not in the registry of ${whereText}`;
     return { ...base, registry: registry.status, hops, verdict: 'blocked', reason: `The sidecar refuses it: ${what} and ${policy.setBy} sets REGISTRY_ONLY.` };
   }
   const routed = sidecarRule(mesh, host, port, appTls, w.namespace);
@@ -548,7 +742,7 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
   if (svc && svc.type !== 'ExternalName' && to === host) sidecarHop.tls = hopTls(mesh, host, toPort, dest?.subset, w.namespace, w.labels, 'upstream', appTls);
   addTlsResource(onPath, sidecarHop.tls);
   hops.push(upstream(to, toPort));
-  if (!registered) return { ...base, registry: registry.status, hops, verdict: 'passthrough', reason: `Not in the registry of ${w.namespace} (${registry.status}); ${policy.mode} (${policy.setBy}) lets it out through the passthrough cluster.` };
+  if (!registered) return { ...base, registry: registry.status, hops, verdict: 'passthrough', reason: `Not in the registry of ${whereText} (${registry.status}); ${policy.mode} (${policy.setBy}) lets it out through the passthrough cluster.` };
   return { ...base, registry: registry.status, hops, verdict: 'allowed', reason: reasonOf(true, policy, 'straight from the sidecar') };
 }
 
