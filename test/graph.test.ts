@@ -339,6 +339,155 @@ spec:
     expect(r.outcome).toBe('allowed');
   });
 
+  it('weighted splits: one route per destination that gets traffic, the splitting hop carries its percent', async () => {
+    const dir = tempTree({
+      'client.yaml': client('apps'),
+      'se.yaml': `${entry('apps')}---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: backups, namespace: apps}
+spec:
+  hosts: [backup.example.com, old.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`,
+      'gateway.yaml': `apiVersion: v1
+kind: Service
+metadata: {name: egress, namespace: istio-system, labels: {istio: egressgateway}}
+spec:
+  selector: {istio: egressgateway}
+  ports: [{name: http2, port: 80, targetPort: 8080}]
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: egress, namespace: istio-system}
+spec:
+  selector: {istio: egressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: [api.example.com]}]
+`,
+      // Sidecars: 80 to the egress gateway, 20 straight out, 0 (no traffic) to old.example.com.
+      // The gateway: 3 parts to api.example.com, 1 to backup.example.com.
+      'vs.yaml': `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: api, namespace: istio-system}
+spec:
+  hosts: [api.example.com]
+  gateways: [mesh, egress]
+  http:
+  - match: [{gateways: [mesh], port: 80}]
+    route:
+    - {destination: {host: egress.istio-system.svc.cluster.local, port: {number: 80}}, weight: 80}
+    - {destination: {host: api.example.com, port: {number: 80}}, weight: 20}
+    - {destination: {host: old.example.com, port: {number: 80}}, weight: 0}
+  - match: [{gateways: [egress], port: 80}]
+    route:
+    - {destination: {host: api.example.com, port: {number: 80}}, weight: 3}
+    - {destination: {host: backup.example.com, port: {number: 80}}, weight: 1}
+`,
+    });
+    const map = await mapOf(dir, dir);
+    checkContract(map);
+    const split = map.routes.filter((r) => r.client.name === 'curl' && r.host === 'api.example.com');
+    expect(split.map((r) => `${r.id} ${r.hops.map((h) => `${h.kind}>${h.to ?? ''}${h.weight !== undefined ? ` ${h.weight}%` : ''}`).join(' ')}`)).toEqual([
+      'apps/Deployment/curl->api.example.com:80 sidecar>egress.istio-system.svc.cluster.local 80% egress-gateway>api.example.com 75% upstream>api.example.com',
+      'apps/Deployment/curl->api.example.com:80#2 sidecar>egress.istio-system.svc.cluster.local 80% egress-gateway>backup.example.com 25% upstream>backup.example.com',
+      'apps/Deployment/curl->api.example.com:80#3 sidecar>api.example.com 20% upstream>api.example.com',
+    ]);
+    expect(split.every((r) => r.outcome === 'allowed')).toBe(true);
+    // Each branch's hops name the rule that split it.
+    expect(split[0]!.hops[0]!.via!.resource).toBe('VirtualService istio-system/api');
+    const g = buildGraph(map);
+    const label = (from: string, to: string) => g.edges.filter((e) => g.nodes.find((n) => n.id === e.from)!.label === from && g.nodes.find((n) => n.id === e.to)!.label === to).map((e) => e.tls);
+    expect(label('Deployment apps/curl', 'istio-system/egress')).toEqual(['istio-mutual 80%']);
+    expect(label('Deployment apps/curl', 'api.example.com')).toEqual(['plaintext 20%']);
+    expect(label('istio-system/egress', 'backup.example.com')).toEqual(['plaintext 25%']);
+  });
+
+  it('weighted splits of a Gateway API route attached to a ServiceEntry: backend weight over the sum of the rule\'s weights', async () => {
+    const dir = tempTree({
+      'client.yaml': client('apps'),
+      'se.yaml': `${entry('apps')}---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: backup, namespace: apps}
+spec:
+  hosts: [backup.example.com]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: DNS
+`,
+      'route.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: api, namespace: apps}
+spec:
+  parentRefs: [{kind: ServiceEntry, group: networking.istio.io, name: api}]
+  rules:
+  - backendRefs:
+    - {kind: Hostname, group: networking.istio.io, name: api.example.com, port: 80, weight: 3}
+    - {kind: Hostname, group: networking.istio.io, name: backup.example.com, port: 80}
+`,
+    });
+    const map = await mapOf(dir, dir);
+    checkContract(map);
+    const split = map.routes.filter((r) => r.client.name === 'curl' && r.host === 'api.example.com');
+    expect(split.map((r) => `${r.hops[0]!.to} ${r.hops[0]!.weight} ${r.hops[0]!.via!.resource}`)).toEqual(['api.example.com 75 HTTPRoute apps/api', 'backup.example.com 25 HTTPRoute apps/api']);
+  });
+
+  it('ambient: a waypoint whose route sends the host to an egress gateway forwards it there (ztunnel → waypoint → egress gateway → host)', async () => {
+    const dir = tempTree({
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: egress\n  labels: {istio.io/dataplane-mode: ambient}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels: {istio.io/dataplane-mode: ambient}\n',
+      'client.yaml': client('apps'),
+      'se.yaml': entry('egress', '\n  labels: {istio.io/use-waypoint: waypoint}'),
+      'waypoint.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: waypoint, namespace: egress}
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+  - {name: mesh, port: 15008, protocol: HBONE, allowedRoutes: {namespaces: {from: All}}}
+`,
+      'gateway.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: api-egress, namespace: egress}
+spec:
+  gatewayClassName: istio
+  listeners:
+  - {name: http, hostname: api.example.com, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: to-egress-gateway, namespace: egress}
+spec:
+  parentRefs: [{kind: ServiceEntry, group: networking.istio.io, name: api}]
+  rules:
+  - backendRefs: [{name: api-egress-istio, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: from-egress-gateway, namespace: egress}
+spec:
+  parentRefs: [{name: api-egress}]
+  hostnames: [api.example.com]
+  rules:
+  - backendRefs: [{kind: Hostname, group: networking.istio.io, name: api.example.com, port: 80}]
+`,
+    });
+    const map = await mapOf(dir, dir);
+    checkContract(map);
+    const r = route(map, 'apps/Deployment/curl->api.example.com:80');
+    expect(r.hops.map((h) => `${h.kind}>${h.to ?? ''}:${h.tls?.mode ?? ''}`)).toEqual([
+      'ztunnel>waypoint.egress:hbone',
+      'waypoint>api-egress-istio.egress.svc.cluster.local:istio-mutual',
+      'egress-gateway>api.example.com:plaintext',
+      'upstream>api.example.com:',
+    ]);
+    expect(r.hops[1]).toMatchObject({ gateway: 'egress/waypoint', via: { resource: 'HTTPRoute egress/to-egress-gateway' } });
+    expect(r.hops[2]).toMatchObject({ gateway: 'egress/api-egress', via: { resource: 'HTTPRoute egress/from-egress-gateway' } });
+    expect(r.outcome).toBe('allowed');
+    expect(r.reason).toBe('Through waypoint egress/waypoint (no AuthorizationPolicy restricts it), then through Gateway API gateway egress/api-egress.');
+    const g = buildGraph(map);
+    expect(g.nodes.filter((n) => n.layer === 1).map((n) => `${n.kind} ${n.label}`).sort()).toEqual(['egress-gateway egress/api-egress', 'waypoint egress/waypoint']);
+  });
+
   it('ambient without a waypoint: ztunnel sends it straight out (passthrough)', async () => {
     const dir = tempTree({
       'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n  labels: {istio.io/dataplane-mode: ambient}\n',

@@ -28,6 +28,7 @@ export interface MapHop {
   to?: string;
   port?: number;
   tls?: MapTls;
+  weight?: number;
   via?: { resource: string } & MapLocation;
 }
 
@@ -156,6 +157,7 @@ export function buildEgressMap(result: LintResult, tool: { name: string; version
         if (h.gateway) out.gateway = h.gateway;
         if (h.to) out.to = h.to;
         if (h.port !== undefined) out.port = h.port;
+        if (h.weight !== undefined) out.weight = h.weight;
         if (h.tls) out.tls = { mode: h.tls.mode, setBy: h.tls.setBy, ...(h.tls.resource ? locate(h.tls.resource, h.tls.path) : {}) };
         if (h.via) out.via = { resource: h.via.resource.ref, ...locate(h.via.resource, h.via.path) };
         return out;

@@ -20,7 +20,7 @@ export interface GraphNode {
 export interface GraphEdge {
   from: string;
   to: string;
-  /** The TLS of the hop that opens this connection. */
+  /** The TLS of the hop that opens this connection (with its percent where the hop splits the traffic). */
   tls: string;
   outcome: Outcome;
   routes: string[];
@@ -59,20 +59,26 @@ export function buildGraph(map: EgressMap): MapGraph {
     const client = node(`client\0${r.client.namespace}\0${r.client.kind}\0${r.client.name}`, () => ({ kind: 'client', layer: 0, label: clientLabel(r), detail, namespace: r.client.namespace }), r.id);
     const path: { node: GraphNode; tls: string }[] = [];
     const first = r.hops[0];
-    let tls = first && first.kind !== 'upstream' ? (first.tls?.mode ?? 'none') : 'no proxy';
+    // An edge's label: the TLS of the hop that opens it, and the hop's share where it splits the traffic.
+    const labelOf = (h: MapRoute['hops'][number]) => `${h.tls?.mode ?? 'none'}${h.weight !== undefined ? ` ${h.weight}%` : ''}`;
+    let tls = first && first.kind !== 'upstream' ? labelOf(first) : 'no proxy';
     for (const h of r.hops.slice(1)) {
       if (h.kind === 'egress-gateway' || h.kind === 'waypoint') {
         const label = h.gateway ?? h.name;
         const n = node(`${h.kind}\0${label}`, () => ({ kind: h.kind as NodeKind, layer: 1, label, detail: h.kind === 'waypoint' ? 'waypoint' : 'egress gateway', namespace: label.split('/')[0] }), r.id);
         path.push({ node: n, tls });
-        tls = h.tls?.mode ?? 'none';
+        tls = labelOf(h);
       }
     }
     // Where the traffic stops short of the host, the last edge says why.
     if (r.hops[r.hops.length - 1]?.kind !== 'upstream') tls = r.outcome === 'blocked' ? 'refused' : 'no route';
-    const host = node(`host\0${r.host}`, () => ({ kind: 'host', layer: 2, label: r.host, detail: '' }), r.id);
+    // A branch of a weighted split ends at the host its destination names (the upstream), not the host called.
+    const last = r.hops[r.hops.length - 1];
+    const end = last?.kind === 'upstream' && last.to && r.hops.some((h) => h.weight !== undefined) ? last.to : r.host;
+    const host = node(`host\0${end}`, () => ({ kind: 'host', layer: 2, label: end, detail: '' }), r.id);
     const ports = new Set(host.detail ? host.detail.replace(/^port /, '').split(', ') : []);
-    if (r.port !== null) ports.add(String(r.port));
+    const endPort = end === r.host ? r.port : (last?.port ?? null);
+    if (endPort !== null) ports.add(String(endPort));
     host.detail = ports.size > 0 ? `port ${[...ports].sort((a, b) => Number(a) - Number(b)).join(', ')}` : '';
     path.push({ node: host, tls });
     let from = client;

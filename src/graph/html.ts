@@ -128,7 +128,7 @@ function hopsText(r: MapRoute): string {
   return r.hops
     .map((h) => {
       const name = h.kind === 'egress-gateway' || h.kind === 'waypoint' ? `${h.kind} ${h.gateway ?? h.name}` : h.kind === 'upstream' ? `${h.to ?? h.name}${h.port !== undefined ? `:${h.port}` : ''}` : h.kind;
-      return h.tls ? `${name} —${h.tls.mode}→` : name;
+      return h.tls ? `${name} —${h.tls.mode}${h.weight !== undefined ? ` ${h.weight}%` : ''}→` : name;
     })
     .join(' ');
 }

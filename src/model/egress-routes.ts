@@ -22,7 +22,7 @@ import type { FieldPath, Resource } from '../types.js';
 import { ambientEgressFor, ambientVisibleEntries } from './ambient-egress.js';
 import { egressGatewayService, gatewaySelectsService, hostsSentOnward, routeIndex, type ServiceTarget } from './egress.js';
 import { isExternalHost, looksClusterLocal } from './external-hosts.js';
-import { gatewayApiModel, type GatewayApiGateway } from './gateway-api.js';
+import { gatewayApiModel, type GatewayApiGateway, type GatewayApiRoute } from './gateway-api.js';
 import { describeWorkload, gatewayModel, isGatewayWorkload } from './gateways.js';
 import { exportedTo, exportScope, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
 import type { GatewayInfo, RouteDestination, RouteRule, ServiceInfo, SidecarInfo, VirtualServiceInfo, Workload } from './kinds.js';
@@ -59,6 +59,12 @@ export interface EgressHop {
   port?: number;
   /** TLS of the connection this hop opens toward the next; the upstream hop has none. */
   tls?: HopTls;
+  /**
+   * Where the rule that sent the traffic on splits it between several destinations: the percent of
+   * this hop's traffic that takes this route's branch (the destination's weight over the sum of
+   * the weights of the rule's destinations).
+   */
+  weight?: number;
   /** The configuration that sent the traffic this way (a VirtualService rule, an HTTPRoute, a use-waypoint label). */
   via?: { resource: Resource; path: FieldPath };
 }
@@ -433,22 +439,21 @@ function ruleTakes(rule: RouteRule, port: number | undefined, appTls: boolean, g
   });
 }
 
-/** The first mesh-bound rule a sidecar in `namespace` applies to `host:port`, with its first route destination. */
-function sidecarRule(mesh: Mesh, host: string, port: number | undefined, appTls: boolean, namespace: string): { vs: VirtualServiceInfo; rule: RouteRule; dest: RouteDestination } | undefined {
+/** The first mesh-bound rule a sidecar in `namespace` applies to `host:port`, with its route destinations. */
+function sidecarRule(mesh: Mesh, host: string, port: number | undefined, appTls: boolean, namespace: string): { vs: VirtualServiceInfo; rule: RouteRule; dests: RouteDestination[] } | undefined {
   const idx = routeIndex(mesh);
   for (const m of idx.meshRules.overlapping(host)) {
     if (!exportedTo(m.vs.exportTo, m.vs.namespace, namespace)) continue;
     // A match naming `mesh` in a VirtualService not bound to `mesh` does nothing (match-gateway-not-bound).
     if (!m.vs.gateways.some((g) => g.ref.mesh)) continue;
     if (!ruleTakes(m.rule, port, appTls, undefined)) continue;
-    const dest = m.destinations[0];
-    if (dest) return { vs: m.vs, rule: m.rule, dest };
+    if (m.destinations.length > 0) return { vs: m.vs, rule: m.rule, dests: m.destinations };
   }
   return undefined;
 }
 
 /** The Gateway (and its rule) on the egress gateway pods behind `target` that routes `host` arriving on `port`. */
-function gatewayRule(mesh: Mesh, host: string, port: number | undefined, appTls: boolean, target: ServiceTarget): { gateway: GatewayInfo; vs: VirtualServiceInfo; rule: RouteRule; dest?: RouteDestination } | { gateway?: GatewayInfo } {
+function gatewayRule(mesh: Mesh, host: string, port: number | undefined, appTls: boolean, target: ServiceTarget): { gateway: GatewayInfo; vs: VirtualServiceInfo; rule: RouteRule; dests: RouteDestination[] } | { gateway?: GatewayInfo } {
   const idx = routeIndex(mesh);
   let gatewayOnly: GatewayInfo | undefined;
   for (const e of idx.gatewayRules.overlapping(host)) {
@@ -456,27 +461,103 @@ function gatewayRule(mesh: Mesh, host: string, port: number | undefined, appTls:
     gatewayOnly ??= e.gateway;
     const key = `${e.gateway.namespace}/${e.gateway.name}`;
     if (!ruleTakes(e.rule, port, appTls, key)) continue;
-    const dest = idx.destinationsOf(e.vs, e.rule)[0];
-    return { gateway: e.gateway, vs: e.vs, rule: e.rule, dest };
+    return { gateway: e.gateway, vs: e.vs, rule: e.rule, dests: idx.destinationsOf(e.vs, e.rule) };
   }
   // A Gateway on those pods that admits the host, even without a route for it (the route then ends there).
   if (!gatewayOnly) gatewayOnly = mesh.gateways.find((g) => gatewaySelectsService(g, target) && g.servers.some((s) => s.hosts.some((h) => hostCovers(h.host, host) || hostCovers(host, h.host))));
   return { gateway: gatewayOnly };
 }
 
-/** A route accepted on a Gateway API Gateway that carries `host`, and its first backend. */
-function gatewayApiBackend(mesh: Mesh, gw: GatewayApiGateway, host: string, port: number | undefined, appTls: boolean): { resource: Resource; path: FieldPath; to?: string; port?: number } | undefined {
+/** A backend of a Gateway API route rule: the host it names (a Service's FQDN, a Hostname), its port and weight. */
+interface Backend {
+  to?: string;
+  port?: number;
+  weight: number;
+  path: FieldPath;
+}
+
+/** A Gateway API route on the way, and the backends of its first rule with backends. */
+interface AttachedRoute {
+  resource: Resource;
+  path: FieldPath;
+  backends: Backend[];
+}
+
+function attachedRoute(route: GatewayApiRoute): AttachedRoute {
+  const first = route.backendRefs[0];
+  if (!first) return { resource: route.resource, path: ['spec'], backends: [] };
+  const backends = route.backendRefs
+    .filter((b) => b.ruleIndex === first.ruleIndex)
+    .map((b) => ({ to: b.type === 'service' ? `${b.name}.${b.namespace}.svc.cluster.local` : b.type === 'hostname' ? b.name.toLowerCase() : undefined, port: b.port, weight: b.weight, path: b.path }));
+  return { resource: route.resource, path: first.path, backends };
+}
+
+/** A route accepted on a Gateway API Gateway that carries `host`. */
+function gatewayApiBackend(mesh: Mesh, gw: GatewayApiGateway, host: string, port: number | undefined, appTls: boolean): AttachedRoute | undefined {
   const model = gatewayApiModel(mesh);
   for (const route of model.routes) {
     if (route.hostnames.length > 0 && !route.hostnames.some((h) => hostCovers(h.value, host))) continue;
     if (appTls ? route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute' : route.kind === 'TLSRoute') continue;
     if (!model.parents(route).some((p) => p.gateway === gw && p.accepted.some((l) => port === undefined || l.port === undefined || l.port === port))) continue;
-    const b = route.backendRefs[0];
-    if (!b) return { resource: route.resource, path: ['spec'] };
-    const to = b.type === 'service' ? `${b.name}.${b.namespace}.svc.cluster.local` : b.type === 'hostname' ? b.name.toLowerCase() : undefined;
-    return { resource: route.resource, path: b.path, to, port: b.port };
+    return attachedRoute(route);
   }
   return undefined;
+}
+
+/**
+ * The weight of a VirtualService route destination as Istio reads it: the proto's int32, 0 when
+ * not written (pilot/pkg/networking/core/route/route.go translateRoute: one destination takes all
+ * the traffic; of several, those of weight 0 are left out and the rest share it by weight).
+ */
+function virtualServiceWeight(d: RouteDestination): number {
+  const w = at(d.vs.resource.raw, ...d.path.slice(0, -1), 'weight');
+  return typeof w === 'number' && w > 0 ? w : 0;
+}
+
+/**
+ * The splits on one route's way, and which branch of each this route takes: the first call of
+ * routeFor takes the first destination everywhere and records how many each split has; egressRoutes
+ * then asks for every other combination (allBranches).
+ */
+class Branches {
+  private depth = 0;
+  readonly alternatives: number[] = [];
+  constructor(private readonly pick: readonly number[]) {}
+
+  /** The destination this branch takes among `items`, with its percent of the traffic when the traffic is split. */
+  choose<T>(items: readonly T[], weightOf: (t: T) => number): { item: T; percent?: number } | undefined {
+    if (items.length <= 1) return items[0] === undefined ? undefined : { item: items[0] };
+    // Destinations of weight 0 get no traffic while another one has a weight (route.go; Gateway API
+    // HTTPBackendRef.weight: "weight/(sum of all weights)", 0 means no requests).
+    const positive = items.filter((t) => weightOf(t) > 0);
+    const live = positive.length > 0 ? positive : items;
+    if (live.length === 1) return { item: live[0]! };
+    const d = this.depth++;
+    this.alternatives[d] = live.length;
+    const item = live[this.pick[d] ?? 0]!;
+    const total = live.reduce((sum, t) => sum + weightOf(t), 0);
+    return { item, percent: total > 0 ? Math.round((weightOf(item) / total) * 10000) / 100 : undefined };
+  }
+}
+
+function pickBackend(branches: Branches, route: AttachedRoute): { item: Backend; percent?: number } | undefined {
+  return branches.choose(route.backends, (b) => b.weight);
+}
+
+/** Every branch of a route: `make` once per combination of the destinations of its splits. */
+function allBranches(make: (branches: Branches) => EgressRoute): EgressRoute[] {
+  const out: EgressRoute[] = [];
+  const visit = (pick: number[]) => {
+    const branches = new Branches(pick);
+    out.push(make(branches));
+    const alts = branches.alternatives;
+    // Deepest split first, so that the branches come in the order of their destinations (lexicographic picks).
+    for (let d = alts.length - 1; d >= pick.length; d--) {
+      for (let i = 1; i < alts[d]!; i++) visit([...pick, ...new Array<number>(d - pick.length).fill(0), i]);
+    }
+  };
+  visit([]);
+  return out;
 }
 
 function ruleExclusions(vs: VirtualServiceInfo, rule: RouteRule, hostUsed: string): FieldPath[] {
@@ -509,7 +590,7 @@ export function egressRoutes(mesh: Mesh): EgressRoute[] {
       else groups.set(key, [c]);
     }
     const referencePaths = calls.map((c) => ({ resource: c.resource, path: c.path, host: c.host }));
-    for (const group of groups.values()) routes.push(routeFor(mesh, w, policy, group[0]!.host, group[0]!.port, group, referencePaths));
+    for (const group of groups.values()) routes.push(...allBranches((b) => routeFor(mesh, w, policy, group[0]!.host, group[0]!.port, group, referencePaths, false, undefined, b)));
     const captured = calls.filter((c) => !c.uncaptured);
     const anyPort = new Set(captured.filter((c) => c.port === undefined).map((c) => c.host));
     named.set(w, new Set(captured.flatMap((c) => [`${c.host}\0any`, anyPort.has(c.host) ? `${c.host}\0*` : `${c.host}\0${c.port}`])));
@@ -534,7 +615,7 @@ export function egressRoutes(mesh: Mesh): EgressRoute[] {
           if (status !== 'registered' && status !== 'kubernetes-service') continue;
         }
       }
-      routes!.push(routeFor(mesh, rep, policy, r.host, r.port, [], [], r.protocol === 'HTTPS' || r.protocol === 'TLS', group));
+      routes!.push(...allBranches((b) => routeFor(mesh, rep, policy, r.host, r.port, [], [], r.protocol === 'HTTPS' || r.protocol === 'TLS', group, b)));
     }
   };
   // Namespace groups: what is addressed to the namespace, what its own configuration covers, and,
@@ -567,7 +648,7 @@ function compareRoutes(a: EgressRoute, b: EgressRoute): number {
   return a.enforced === b.enforced ? 0 : a.enforced ? -1 : 1;
 }
 
-function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: string, port: number | undefined, calls: Call[], referencePaths: { resource: Resource; path: FieldPath; host: string }[], registryTls = false, group?: ClientGroup): EgressRoute {
+function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: string, port: number | undefined, calls: Call[], referencePaths: { resource: Resource; path: FieldPath; host: string }[], registryTls = false, group: ClientGroup | undefined, branches: Branches): EgressRoute {
   const uncaptured = calls[0]?.uncaptured ? basePolicy.dataPlane?.uncaptured.find((u) => calls[0]!.path.join('/').startsWith(u.container.path.join('/'))) : undefined;
   const policy: PolicyDecision = uncaptured ? { ...basePolicy, uncaptured } : basePolicy;
   const notEnforced = whyModeNotEnforced(policy);
@@ -631,17 +712,35 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
       for (const p of ambient.policies) onPath.push({ resource: p.resource });
       ztunnel.to = `${wp.name}.${wp.namespace}`;
       ztunnel.tls = { mode: 'hbone', setBy: 'ztunnel (HBONE to the waypoint)' };
-      const waypointHop: EgressHop = { kind: 'waypoint', name: `${wp.namespace}/${wp.name}`, gateway: `${wp.namespace}/${wp.name}`, to: upstreamHost, port, tls: hopTls(mesh, upstreamHost, port, undefined, wp.namespace, undefined, 'upstream', appTls), via: { resource: ambient.binding!.label.resource, path: ambient.binding!.label.path } };
+      const waypointName = `${wp.namespace}/${wp.name}`;
+      const waypointHop: EgressHop = { kind: 'waypoint', name: waypointName, gateway: waypointName, via: { resource: ambient.binding!.label.resource, path: ambient.binding!.label.path } };
+      const hops: EgressHop[] = [ztunnel, waypointHop];
       const restricted = ambient.status === 'restricted';
-      return {
-        ...base,
-        registry: status,
-        hops: [ztunnel, waypointHop, upstream(upstreamHost, port)],
-        verdict: 'allowed',
-        reason: restricted
-          ? `Through waypoint ${wp.namespace}/${wp.name}, where ${ambient.policies.map((p) => p.resource.ref).sort().join(', ')} decide${ambient.policies.length === 1 ? 's' : ''} what passes.`
-          : `Through waypoint ${wp.namespace}/${wp.name}, with no AuthorizationPolicy restricting it.`,
-      };
+      const policyText = restricted
+        ? `${ambient.policies.map((p) => p.resource.ref).sort().join(', ')} decide${ambient.policies.length === 1 ? 's' : ''} what passes`
+        : 'no AuthorizationPolicy restricts it';
+      // The waypoint applies the Gateway API routes attached to the host's ServiceEntry or Service
+      // (docs/ambient/usage/l7-features "Attach to a specific service"): their backend may be an
+      // egress gateway, which the waypoint then forwards to (with Istio mTLS, as to any proxy).
+      const attached = gatewayApiMeshRoute(mesh, upstreamHost, appTls);
+      const backend = attached ? pickBackend(branches, attached) : undefined;
+      if (attached) {
+        onPath.push({ resource: attached.resource });
+        waypointHop.via = { resource: attached.resource, path: backend?.item.path ?? attached.path };
+      }
+      const next = backend?.item.to;
+      if (backend?.percent !== undefined) waypointHop.weight = backend.percent;
+      if (next && (egressGatewayService(mesh, next) || gatewayApiOfHost(mesh, next))) {
+        return throughGateway([ztunnel], waypointHop, { host: next, port: backend!.item.port }, wp.namespace, undefined, upstreamHost, status, status === 'registered', `Through waypoint ${waypointName} (${policyText}), then`);
+      }
+      const to = next ?? upstreamHost;
+      const toPort = backend?.item.port ?? port;
+      waypointHop.to = to;
+      waypointHop.port = toPort;
+      waypointHop.tls = hopTls(mesh, to, toPort, undefined, wp.namespace, undefined, 'upstream', appTls);
+      addTlsResource(onPath, waypointHop.tls);
+      hops.push(upstream(to, toPort));
+      return { ...base, registry: status, hops, verdict: 'allowed', reason: `Through waypoint ${waypointName}, where ${policyText}.` };
     }
     ztunnel.to = upstreamHost;
     ztunnel.port = port;
@@ -651,14 +750,13 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
 
   // Sidecar (or uncaptured traffic of a sidecar pod handled above).
   const sidecarHop: EgressHop = { kind: 'sidecar', name: group ? `the sidecars of ${group.namespace === ANY_NAMESPACE ? 'mesh-wide' : 'namespace'} group ${group.name} (${group.members.length} workload${group.members.length === 1 ? '' : 's'})` : describeWorkload(w) };
-  const hops: EgressHop[] = [sidecarHop];
   const registered = registry.status === 'registered' || registry.status === 'kubernetes-service';
   const aliasRegistered = upstreamHost === host || mesh.registryLookup(upstreamHost, w.namespace, w.labels).status !== 'missing';
   if ((!registered || !aliasRegistered) && registryOnlyEnforced(policy)) {
     sidecarHop.to = host;
     sidecarHop.port = port;
     const what = !registered ? `${host} is not in the registry of ${whereText} (${registry.status})` : `${upstreamHost}, the target of alias ${host}, is not in the registry of ${whereText}`;
-    return { ...base, registry: registry.status, hops, verdict: 'blocked', reason: `The sidecar refuses it: ${what} and ${policy.setBy} sets REGISTRY_ONLY.` };
+    return { ...base, registry: registry.status, hops: [sidecarHop], verdict: 'blocked', reason: `The sidecar refuses it: ${what} and ${policy.setBy} sets REGISTRY_ONLY.` };
   }
   const routed = sidecarRule(mesh, host, port, appTls, w.namespace);
   // Mesh-bound VirtualServices for the host are on the way even when none of their rules takes this traffic.
@@ -668,71 +766,32 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
     const elsewhere = vs.rules.filter((r) => r.matches.length > 0 && r.matches.every((m) => (m.port !== undefined && port !== undefined && m.port !== port) || (m.gateways !== undefined && !m.gateways.some((g) => g.ref.mesh))));
     onPath.push({ resource: vs.resource, exclude: [...elsewhere.map((r) => r.path), ...vs.hosts.filter((h) => !hostCovers(h.host, host) && h.host !== host).map((h) => h.path)] });
   }
+  let dest: Pick<RouteDestination, 'host' | 'port' | 'subset'> | undefined;
   if (routed) {
     onPath.push({ resource: routed.vs.resource, exclude: ruleExclusions(routed.vs, routed.rule, host) });
     sidecarHop.via = { resource: routed.vs.resource, path: routed.rule.path };
+    const chosen = branches.choose(routed.dests, virtualServiceWeight);
+    dest = chosen?.item;
+    if (chosen?.percent !== undefined) sidecarHop.weight = chosen.percent;
+  } else {
+    // Without a VirtualService rule, a Gateway API route attached to the host's ServiceEntry or Service (mesh routing).
+    const meshRoute = gatewayApiMeshRoute(mesh, host, appTls);
+    if (meshRoute) {
+      onPath.push({ resource: meshRoute.resource });
+      const chosen = pickBackend(branches, meshRoute);
+      sidecarHop.via = { resource: meshRoute.resource, path: chosen?.item.path ?? meshRoute.path };
+      if (chosen?.percent !== undefined) sidecarHop.weight = chosen.percent;
+      if (chosen?.item.to) dest = { host: chosen.item.to, port: chosen.item.port };
+    }
   }
-  // Without a VirtualService rule, a Gateway API route attached to the host's ServiceEntry or Service (mesh routing).
-  const meshRoute = routed ? undefined : gatewayApiMeshRoute(mesh, host, appTls);
-  if (meshRoute) {
-    onPath.push({ resource: meshRoute.resource });
-    sidecarHop.via = { resource: meshRoute.resource, path: meshRoute.path };
-  }
-  const dest: Pick<RouteDestination, 'host' | 'port' | 'subset'> | undefined = routed?.dest ?? (meshRoute?.to ? { host: meshRoute.to, port: meshRoute.port } : undefined);
   const gwTarget = dest ? egressGatewayService(mesh, dest.host) : undefined;
-  const gwApi = dest ? gatewayApiOfHost(mesh, dest.host) : undefined;
-  if (dest && (gwTarget || gwApi)) {
-    const destPort = dest.port ?? port;
-    sidecarHop.to = dest.host;
-    sidecarHop.port = destPort;
-    sidecarHop.tls = hopTls(mesh, dest.host, destPort, dest.subset, w.namespace, w.labels, 'proxy', appTls);
-    addTlsResource(onPath, sidecarHop.tls);
-    const gsvc = mesh.serviceByHost(dest.host);
-    if (gsvc) onPath.push({ resource: gsvc.resource });
+  if (dest && (gwTarget || gatewayApiOfHost(mesh, dest.host))) {
     const onward = routed ? (hostsSentOnward(routed.vs, routed.rule)[0] ?? host) : host;
-    if (gwApi) {
-      onPath.push({ resource: gwApi.resource });
-      const backend = gatewayApiBackend(mesh, gwApi, onward, destPort, appTls);
-      const gwHop: EgressHop = { kind: 'egress-gateway', name: `${gwApi.namespace}/${gwApi.name}`, gateway: `${gwApi.namespace}/${gwApi.name}` };
-      hops.push(gwHop);
-      if (!backend) return { ...base, registry: registry.status, hops, verdict: 'dead-end', reason: `No route accepted on Gateway ${gwApi.namespace}/${gwApi.name} carries ${onward}.` };
-      onPath.push({ resource: backend.resource });
-      const to = backend.to ?? onward;
-      gwHop.via = { resource: backend.resource, path: backend.path };
-      gwHop.to = to;
-      gwHop.port = backend.port;
-      gwHop.tls = hopTls(mesh, to, backend.port, undefined, gwApi.namespace, undefined, 'upstream', appTls);
-      addTlsResource(onPath, gwHop.tls);
-      hops.push(upstream(to, backend.port));
-      return { ...base, registry: registry.status, hops, verdict: verdictOf(registered), reason: reasonOf(registered, policy, `through Gateway API gateway ${gwApi.namespace}/${gwApi.name}`) };
-    }
-    const found = gatewayRule(mesh, onward, destPort, appTls, gwTarget!);
-    const gw = found.gateway;
-    const gwHop: EgressHop = { kind: 'egress-gateway', name: gw ? `${gw.namespace}/${gw.name}` : dest.host, gateway: gw ? `${gw.namespace}/${gw.name}` : undefined };
-    hops.push(gwHop);
-    if (gw) {
-      onPath.push({ resource: gw.resource, exclude: gw.servers.flatMap((s) => s.hosts.filter((h) => !hostCovers(h.host, onward) && !hostCovers(onward, h.host)).map((h) => h.path)) });
-      for (const p of gatewayModel(mesh).workloadsOf(gw)) if (p.fromOperator || p.resource.kind !== 'IstioOperator') onPath.push({ resource: p.resource, only: p.fromOperator ? [p.templatePath] : undefined });
-    }
-    if (!('vs' in found) || !found.dest) {
-      return { ...base, registry: registry.status, hops, verdict: 'dead-end', reason: `The egress gateway ${gw ? `of Gateway ${gw.namespace}/${gw.name} ` : ''}has no route that forwards ${onward}.` };
-    }
-    if (found.vs !== routed?.vs) onPath.push({ resource: found.vs.resource, exclude: ruleExclusions(found.vs, found.rule, onward) });
-    const next = found.dest;
-    const pods = gatewayModel(mesh).workloadsOf(found.gateway);
-    const podNs = pods[0]?.namespace ?? found.gateway.namespace;
-    const server = found.gateway.servers.find((s) => s.port?.number === destPort);
-    const passthrough = server?.tlsMode === 'PASSTHROUGH';
-    gwHop.via = { resource: found.vs.resource, path: found.rule.path };
-    gwHop.to = next.host;
-    gwHop.port = next.port;
-    gwHop.tls = passthrough ? { mode: 'passthrough', setBy: `${found.gateway.resource.ref} (server TLS mode PASSTHROUGH)` } : hopTls(mesh, next.host, next.port, next.subset, podNs, pods[0]?.labels, 'upstream', appTls);
-    addTlsResource(onPath, gwHop.tls);
-    hops.push(upstream(next.host, next.port));
-    return { ...base, registry: registry.status, hops, verdict: verdictOf(registered), reason: reasonOf(registered, policy, `through egress gateway ${found.gateway.namespace}/${found.gateway.name}`) };
+    return throughGateway([], sidecarHop, dest, w.namespace, w.labels, onward, registry.status, registered, undefined);
   }
 
   // Straight out from the sidecar (possibly to another host a VirtualService names).
+  const hops: EgressHop[] = [sidecarHop];
   const to = dest?.host && !gwTarget ? dest.host : upstreamHost;
   const toPort = dest?.port ?? port;
   sidecarHop.to = to;
@@ -744,6 +803,74 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
   hops.push(upstream(to, toPort));
   if (!registered) return { ...base, registry: registry.status, hops, verdict: 'passthrough', reason: `Not in the registry of ${whereText} (${registry.status}); ${policy.mode} (${policy.setBy}) lets it out through the passthrough cluster.` };
   return { ...base, registry: registry.status, hops, verdict: 'allowed', reason: reasonOf(true, policy, 'straight from the sidecar') };
+
+  /**
+   * From a proxy (the sidecar, or a waypoint) in `fromNamespace` to the egress gateway behind
+   * `dest` (`prefix`: the hops before that proxy), then on to `onward`: the Istio Gateway and its gateway-bound rule (or the Gateway API
+   * Gateway and the route accepted on it), and the TLS the gateway pods open upstream.
+   */
+  function throughGateway(prefix: EgressHop[], fromHop: EgressHop, dest: Pick<RouteDestination, 'host' | 'port' | 'subset'>, fromNamespace: string, fromLabels: Record<string, string> | undefined, onward: string, registryStatus: RegistryStatus, registered: boolean, before: string | undefined): EgressRoute {
+    const hops: EgressHop[] = [...prefix, fromHop];
+    const how = (what: string) => (before ? `${before} ${what}` : what);
+    const destPort = dest.port ?? port;
+    fromHop.to = dest.host;
+    fromHop.port = destPort;
+    fromHop.tls = hopTls(mesh, dest.host, destPort, dest.subset, fromNamespace, fromLabels, 'proxy', appTls);
+    addTlsResource(onPath, fromHop.tls);
+    const gsvc = mesh.serviceByHost(dest.host);
+    if (gsvc) onPath.push({ resource: gsvc.resource });
+    const gwApi = gatewayApiOfHost(mesh, dest.host);
+    const done = (hopsDone: EgressHop[], gatewayText: string): EgressRoute =>
+      before
+        ? { ...base, registry: registryStatus, hops: hopsDone, verdict: 'allowed', reason: `${how(gatewayText)}.` }
+        : { ...base, registry: registryStatus, hops: hopsDone, verdict: verdictOf(registered), reason: reasonOf(registered, policy, gatewayText) };
+    if (gwApi) {
+      onPath.push({ resource: gwApi.resource });
+      const route = gatewayApiBackend(mesh, gwApi, onward, destPort, appTls);
+      const gwHop: EgressHop = { kind: 'egress-gateway', name: `${gwApi.namespace}/${gwApi.name}`, gateway: `${gwApi.namespace}/${gwApi.name}` };
+      hops.push(gwHop);
+      if (!route) return { ...base, registry: registryStatus, hops, verdict: 'dead-end', reason: how(`No route accepted on Gateway ${gwApi.namespace}/${gwApi.name} carries ${onward}.`) };
+      onPath.push({ resource: route.resource });
+      const backend = pickBackend(branches, route);
+      const to = backend?.item.to ?? onward;
+      const toPort = backend?.item.port;
+      gwHop.via = { resource: route.resource, path: backend?.item.path ?? route.path };
+      if (backend?.percent !== undefined) gwHop.weight = backend.percent;
+      gwHop.to = to;
+      gwHop.port = toPort;
+      gwHop.tls = hopTls(mesh, to, toPort, undefined, gwApi.namespace, undefined, 'upstream', appTls);
+      addTlsResource(onPath, gwHop.tls);
+      hops.push(upstream(to, toPort));
+      return done(hops, `through Gateway API gateway ${gwApi.namespace}/${gwApi.name}`);
+    }
+    const found = gatewayRule(mesh, onward, destPort, appTls, egressGatewayService(mesh, dest.host)!);
+    const gw = found.gateway;
+    const gwHop: EgressHop = { kind: 'egress-gateway', name: gw ? `${gw.namespace}/${gw.name}` : dest.host, gateway: gw ? `${gw.namespace}/${gw.name}` : undefined };
+    hops.push(gwHop);
+    if (gw) {
+      onPath.push({ resource: gw.resource, exclude: gw.servers.flatMap((s) => s.hosts.filter((h) => !hostCovers(h.host, onward) && !hostCovers(onward, h.host)).map((h) => h.path)) });
+      for (const p of gatewayModel(mesh).workloadsOf(gw)) if (p.fromOperator || p.resource.kind !== 'IstioOperator') onPath.push({ resource: p.resource, only: p.fromOperator ? [p.templatePath] : undefined });
+    }
+    const chosen = 'vs' in found ? branches.choose(found.dests, virtualServiceWeight) : undefined;
+    if (!('vs' in found) || !chosen) {
+      return { ...base, registry: registryStatus, hops, verdict: 'dead-end', reason: how(`The egress gateway ${gw ? `of Gateway ${gw.namespace}/${gw.name} ` : ''}has no route that forwards ${onward}.`) };
+    }
+    if (found.vs !== routed?.vs) onPath.push({ resource: found.vs.resource, exclude: ruleExclusions(found.vs, found.rule, onward) });
+    const next = chosen.item;
+    const pods = gatewayModel(mesh).workloadsOf(found.gateway);
+    const podNs = pods[0]?.namespace ?? found.gateway.namespace;
+    const server = found.gateway.servers.find((s) => s.port?.number === destPort);
+    const passthrough = server?.tlsMode === 'PASSTHROUGH';
+    gwHop.via = { resource: found.vs.resource, path: found.rule.path };
+    if (chosen.percent !== undefined) gwHop.weight = chosen.percent;
+    gwHop.to = next.host;
+    gwHop.port = next.port;
+    gwHop.tls = passthrough ? { mode: 'passthrough', setBy: `${found.gateway.resource.ref} (server TLS mode PASSTHROUGH)` } : hopTls(mesh, next.host, next.port, next.subset, podNs, pods[0]?.labels, 'upstream', appTls);
+    addTlsResource(onPath, gwHop.tls);
+    hops.push(upstream(next.host, next.port));
+    return done(hops, `through egress gateway ${found.gateway.namespace}/${found.gateway.name}`);
+  }
+
 }
 
 /**
@@ -751,7 +878,7 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
  * sidecars apply it, pilot/pkg/config/kube/gateway conversion.go, parentRef kinds ServiceEntry and
  * Service), taking this kind of traffic (HTTPRoute and GRPCRoute plain, TLSRoute TLS, TCPRoute any).
  */
-function gatewayApiMeshRoute(mesh: Mesh, host: string, appTls: boolean): { resource: Resource; path: FieldPath; to?: string; port?: number } | undefined {
+function gatewayApiMeshRoute(mesh: Mesh, host: string, appTls: boolean): AttachedRoute | undefined {
   const model = gatewayApiModel(mesh);
   const entries = new Set(mesh.serviceEntriesForHost(host).map((e) => `ServiceEntry/${e.se.namespace}/${e.se.resource.name}`));
   const svc = mesh.serviceByHost(host);
@@ -760,11 +887,7 @@ function gatewayApiMeshRoute(mesh: Mesh, host: string, appTls: boolean): { resou
   for (const route of model.routes) {
     if (appTls ? route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute' : route.kind === 'TLSRoute') continue;
     const attached = model.parents(route).some((p) => !p.problem && (p.ref.target === 'serviceentry' || p.ref.target === 'service') && entries.has(`${p.ref.target === 'service' ? 'Service' : 'ServiceEntry'}/${p.ref.namespace}/${p.ref.name}`));
-    if (!attached) continue;
-    const b = route.backendRefs[0];
-    if (!b) return { resource: route.resource, path: ['spec'] };
-    const to = b.type === 'service' ? `${b.name}.${b.namespace}.svc.cluster.local` : b.type === 'hostname' ? b.name.toLowerCase() : undefined;
-    return { resource: route.resource, path: b.path, to, port: b.port };
+    if (attached) return attachedRoute(route);
   }
   return undefined;
 }
