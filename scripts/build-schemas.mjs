@@ -47,6 +47,19 @@ const VALIDATORS = {
 
 const readSchema = (name) => JSON.parse(fs.readFileSync(path.join(schemaDir, `${name}.schema.json`), 'utf8'));
 
+/**
+ * The Gateway API schemas (scripts/crd-to-schemas.mjs writes schemas/gateway-api-index.json): one
+ * validator per kind and group of versions, "validateGatewayApiHTTPRoute", "validateGatewayApiTCPRouteV1alpha2".
+ */
+const gatewayApiIndex = JSON.parse(fs.readFileSync(path.join(schemaDir, 'gateway-api-index.json'), 'utf8'));
+const gatewayApiSchemas = [];
+for (const { file, kind, versions } of gatewayApiIndex.schemas) {
+  const variant = file.endsWith(`-${versions[0]}`) ? versions[0].replace(/^\w/, (c) => c.toUpperCase()) : '';
+  const exportName = `validateGatewayApi${kind}${variant}`;
+  VALIDATORS[exportName] = file;
+  gatewayApiSchemas.push({ kind, versions, validator: exportName });
+}
+
 const ANNOTATIONS = new Set(['description', 'title', '$comment', 'examples', 'default']);
 
 /**
@@ -80,11 +93,64 @@ function extractMeta(schema) {
 }
 
 // messages: false: the texts come from validate.ts, not from ajv (smaller code).
+/**
+ * The CEL rules of a schema (`x-cel`) with what evaluating them needs: the defaults the API server
+ * fills in first (`default`), list map keys (`x-list-map-keys`) and size bounds, as a tree that
+ * follows the data: { p: properties, i: items, a: additionalProperties, r: definition name,
+ * d: default, c: [[rule, message]], k: map keys, m: largest size the schema allows }.
+ * src/schema/cel-check.ts walks it. Subtrees with none of these are left out.
+ */
+function celTree(schema) {
+  const defs = {};
+  const build = (node) => {
+    if (!node || typeof node !== 'object') return undefined;
+    if (node.$ref) {
+      const name = node.$ref.replace('#/definitions/', '');
+      if (!(name in defs)) {
+        defs[name] = null;
+        defs[name] = build(schema.definitions[name]) ?? null;
+      }
+      return defs[name] === null ? undefined : { r: name };
+    }
+    const t = {};
+    if (node.default !== undefined) t.d = node.default;
+    if (node['x-cel']) t.c = node['x-cel'].map(({ rule, message }) => [rule, message]);
+    if (node['x-list-map-keys']) t.k = node['x-list-map-keys'];
+    if (node.properties) {
+      const p = {};
+      for (const [n, c] of Object.entries(node.properties)) {
+        const b = build(c);
+        if (b) p[n] = b;
+      }
+      if (Object.keys(p).length) t.p = p;
+    }
+    if (node.items) {
+      const b = build(node.items);
+      if (b) t.i = b;
+    }
+    if (node.additionalProperties && typeof node.additionalProperties === 'object') {
+      const b = build(node.additionalProperties);
+      if (b) t.a = b;
+    }
+    if (!Object.keys(t).length) return undefined;
+    const max = node.maxItems ?? node.maxLength ?? node.maxProperties;
+    if (max !== undefined && (t.c || t.k)) t.m = max;
+    return t;
+  };
+  const root = build(schema);
+  for (const [n, d] of Object.entries(defs)) if (d === null) delete defs[n];
+  return root ? { root, defs } : undefined;
+}
+
 const ajv = new Ajv({ allErrors: true, strict: false, messages: false, inlineRefs: false, code: { source: true, esm: true } });
 const exportsMap = {};
 const schemaMeta = {};
+const celTrees = {};
 for (const [exportName, file] of Object.entries(VALIDATORS)) {
-  const { schema, meta } = extractMeta(readSchema(file));
+  const full = readSchema(file);
+  const cel = celTree(full);
+  if (cel) celTrees[exportName] = cel;
+  const { schema, meta } = extractMeta(full);
   ajv.addSchema(schema);
   exportsMap[exportName] = schema.$id;
   schemaMeta[exportName] = meta;
@@ -129,7 +195,7 @@ const header = [
   '/* eslint-disable */',
   ...imports,
 ].join('\n');
-const output = `${header}\n${code}\nexport const schemaMeta = ${JSON.stringify(schemaMeta)};\n`;
+const output = `${header}\n${code}\nexport const schemaMeta = ${JSON.stringify(schemaMeta)};\nexport const celTrees = ${JSON.stringify(celTrees)};\nexport const gatewayApiSchemas = ${JSON.stringify(gatewayApiSchemas)};\n`;
 
 for (const out of outputs) {
   fs.mkdirSync(path.dirname(out), { recursive: true });

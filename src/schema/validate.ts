@@ -3,6 +3,7 @@
 import * as generated from './generated/validators.js';
 import type { GeneratedError, GeneratedValidator, SchemaNodeMeta, ValidatorName } from './generated/validators.js';
 import { formatPath } from '../model/resource.js';
+import { celIssues } from './cel-check.js';
 import type { Resource } from '../types.js';
 import { nearestName } from '../util/suggest.js';
 
@@ -23,7 +24,7 @@ interface Target {
 
 const ISTIO_NETWORKING = ['v1', 'v1beta1', 'v1alpha3'];
 
-/** group → kind → versions with a schema. Gateway API's `Gateway` (gateway.networking.k8s.io) has none. */
+/** group → kind → versions with a schema. The Gateway API kinds come from GATEWAY_API below. */
 const TARGETS: Record<string, Record<string, { versions: string[]; validator: ValidatorName; family: Family }>> = {
   'networking.istio.io': {
     ServiceEntry: { versions: ISTIO_NETWORKING, validator: 'validateServiceEntry', family: 'istio' },
@@ -50,6 +51,10 @@ const TARGETS: Record<string, Record<string, { versions: string[]; validator: Va
   },
 };
 
+/** `Kind/version` of gateway.networking.k8s.io → its validator (scripts/build-schemas.mjs). */
+const GATEWAY_API = new Map<string, ValidatorName>();
+for (const { kind, versions, validator } of generated.gatewayApiSchemas) for (const v of versions) GATEWAY_API.set(`${kind}/${v}`, validator);
+
 const VALIDATORS: Record<ValidatorName, GeneratedValidator> = {
   validateServiceEntry: generated.validateServiceEntry,
   validateDestinationRule: generated.validateDestinationRule,
@@ -65,6 +70,19 @@ const VALIDATORS: Record<ValidatorName, GeneratedValidator> = {
   validateConfigMap: generated.validateConfigMap,
   validateNamespace: generated.validateNamespace,
   validateConfig: generated.validateConfig,
+  validateGatewayApiGatewayClass: generated.validateGatewayApiGatewayClass,
+  validateGatewayApiGateway: generated.validateGatewayApiGateway,
+  validateGatewayApiListenerSet: generated.validateGatewayApiListenerSet,
+  validateGatewayApiHTTPRoute: generated.validateGatewayApiHTTPRoute,
+  validateGatewayApiGRPCRoute: generated.validateGatewayApiGRPCRoute,
+  validateGatewayApiTLSRoute: generated.validateGatewayApiTLSRoute,
+  validateGatewayApiTLSRouteV1alpha2: generated.validateGatewayApiTLSRouteV1alpha2,
+  validateGatewayApiTCPRoute: generated.validateGatewayApiTCPRoute,
+  validateGatewayApiTCPRouteV1alpha2: generated.validateGatewayApiTCPRouteV1alpha2,
+  validateGatewayApiUDPRoute: generated.validateGatewayApiUDPRoute,
+  validateGatewayApiUDPRouteV1alpha2: generated.validateGatewayApiUDPRouteV1alpha2,
+  validateGatewayApiReferenceGrant: generated.validateGatewayApiReferenceGrant,
+  validateGatewayApiBackendTLSPolicy: generated.validateGatewayApiBackendTLSPolicy,
 };
 
 const UNKNOWN_FIELD_REASON: Record<Family, string> = {
@@ -75,6 +93,10 @@ const UNKNOWN_FIELD_REASON: Record<Family, string> = {
 };
 
 function targetFor(resource: Resource): Target | undefined {
+  if (resource.group === 'gateway.networking.k8s.io') {
+    const validator = GATEWAY_API.get(`${resource.kind}/${resource.version}`);
+    return validator ? { validator, family: 'kubernetes' } : undefined;
+  }
   const kinds = Object.prototype.hasOwnProperty.call(TARGETS, resource.group) ? TARGETS[resource.group] : undefined;
   const entry = kinds && Object.prototype.hasOwnProperty.call(kinds, resource.kind) ? kinds[resource.kind] : undefined;
   if (!entry || !entry.versions.includes(resource.version)) return undefined;
@@ -106,9 +128,28 @@ function run(target: Target, raw: unknown, subject: string): SchemaIssue[] {
   // validate what it would see.
   const data = withoutNulls(raw, 0);
   const validate = VALIDATORS[target.validator];
-  if (validate(data)) return [];
+  const valid = validate(data);
+  const cel = generated.celTrees[target.validator];
+  if (valid && !cel) return [];
   const meta = generated.schemaMeta[target.validator];
-  return toIssues(validate.errors ?? [], { data, raw, meta, family: target.family, subject });
+  const errors = valid ? [] : (validate.errors ?? []);
+  const issues = errors.length ? toIssues(errors, { data, raw, meta, family: target.family, subject }) : [];
+  if (cel && issues.length < MAX_ISSUES) {
+    // CEL rules run where the schema check passed (the API server evaluates them on a well-formed object).
+    const failed = new Set<string>();
+    for (const e of errors) {
+      const path = decodePointer(e.instancePath, data);
+      for (let i = 0; i <= path.length; i++) failed.add(pointerKey(path.slice(0, i)));
+    }
+    for (const c of celIssues(cel, data, failed)) {
+      if (issues.length >= MAX_ISSUES) break;
+      const why = c.source === 'rule' ? 'the API server refuses the resource (a validation rule of the CRD)' : 'the API server refuses the duplicate';
+      // A rule on a field points at its key ("listeners:"), one on a list item at the item.
+      const target = typeof c.path[c.path.length - 1] === 'string' ? 'key' : 'value';
+      issues.push({ path: c.path, target, message: `${subject} ${c.message}; ${why}` });
+    }
+  }
+  return issues;
 }
 
 const MAX_DEPTH = 100;
@@ -277,6 +318,9 @@ function describe(e: Located, ctx: Context): SchemaIssue {
       }
       return { path: e.path, target: 'key', message: `${subjectPath(e.path, ctx)} is not allowed here` };
     }
+    case 'uniqueItems':
+      // x-kubernetes-list-type: set (Gateway API): the API server refuses a repeated value.
+      return { path: e.path, target: typeof e.path[e.path.length - 1] === 'string' ? 'key' : 'value', message: `${subjectPath(e.path, ctx)} lists the same value twice (items ${String(e.params.j)} and ${String(e.params.i)}); the API server refuses duplicates` };
     case 'not':
       return { path: e.path, target: 'key', message: `${subjectPath(e.path, ctx)}: ${node.x ?? 'this value is not allowed here'}` };
     case 'anyOf':

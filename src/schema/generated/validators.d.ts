@@ -46,6 +46,20 @@ export const validateEndpoints: GeneratedValidator;
 export const validateEndpointSlice: GeneratedValidator;
 export const validateConfigMap: GeneratedValidator;
 export const validateNamespace: GeneratedValidator;
+/** Gateway API kinds (gateway.networking.k8s.io), one per kind and group of served versions. */
+export const validateGatewayApiGatewayClass: GeneratedValidator;
+export const validateGatewayApiGateway: GeneratedValidator;
+export const validateGatewayApiListenerSet: GeneratedValidator;
+export const validateGatewayApiHTTPRoute: GeneratedValidator;
+export const validateGatewayApiGRPCRoute: GeneratedValidator;
+export const validateGatewayApiTLSRoute: GeneratedValidator;
+export const validateGatewayApiTLSRouteV1alpha2: GeneratedValidator;
+export const validateGatewayApiTCPRoute: GeneratedValidator;
+export const validateGatewayApiTCPRouteV1alpha2: GeneratedValidator;
+export const validateGatewayApiUDPRoute: GeneratedValidator;
+export const validateGatewayApiUDPRouteV1alpha2: GeneratedValidator;
+export const validateGatewayApiReferenceGrant: GeneratedValidator;
+export const validateGatewayApiBackendTLSPolicy: GeneratedValidator;
 /** The config file `.mesh-egress-lint.yaml` (schemas/config.schema.json). */
 export const validateConfig: GeneratedValidator;
 
@@ -63,6 +77,25 @@ export type ValidatorName =
   | 'validateEndpointSlice'
   | 'validateConfigMap'
   | 'validateNamespace'
-  | 'validateConfig';
+  | 'validateConfig'
+  | 'validateGatewayApiGatewayClass'
+  | 'validateGatewayApiGateway'
+  | 'validateGatewayApiListenerSet'
+  | 'validateGatewayApiHTTPRoute'
+  | 'validateGatewayApiGRPCRoute'
+  | 'validateGatewayApiTLSRoute'
+  | 'validateGatewayApiTLSRouteV1alpha2'
+  | 'validateGatewayApiTCPRoute'
+  | 'validateGatewayApiTCPRouteV1alpha2'
+  | 'validateGatewayApiUDPRoute'
+  | 'validateGatewayApiUDPRouteV1alpha2'
+  | 'validateGatewayApiReferenceGrant'
+  | 'validateGatewayApiBackendTLSPolicy';
 
 export const schemaMeta: Record<ValidatorName, Record<string, SchemaNodeMeta>>;
+
+/** CEL rules, defaults and list map keys of a schema, for src/schema/cel-check.ts (validators with any). */
+export const celTrees: Partial<Record<ValidatorName, import('../cel-check.js').CelTree>>;
+
+/** Which Gateway API validator checks which kind and versions. */
+export const gatewayApiSchemas: { kind: string; versions: string[]; validator: ValidatorName }[];
