@@ -120,6 +120,38 @@ describe('istio.io egress gateway TLS origination task, Gateway API tab', () => 
     expect(await lintSet(ORIGINATION, { block: 3, text: t })).toEqual([`gateway-api-egress-route-incomplete ${name(3)}:${lineOf(t, 'port: 443')}`]);
   });
 
+  it('the sni left out of the DestinationRule toward the gateway: the listener does not match the sidecar', async () => {
+    const t = replaceOnce(block(2), '        sni: edition.cnn.com\n', '');
+    expect(await lintSet(ORIGINATION, { block: 2, text: t })).toEqual([`gateway-api-tls-origination-incomplete ${name(2)}:${lineOf(t, 'mode: ISTIO_MUTUAL')}`]);
+  });
+
+  it('the DestinationRule toward the gateway named after the Gateway instead of its -istio Service', async () => {
+    const t = replaceOnce(block(2), 'host: cnn-egress-gateway-istio.default.svc.cluster.local', 'host: cnn-egress-gateway.default.svc.cluster.local');
+    expect(await lintSet(ORIGINATION, { block: 2, text: t })).toEqual([`gateway-api-tls-origination-incomplete ${name(3)}:${lineOf(block(3), '- name: cnn-egress-gateway-istio')}`]);
+  });
+
+  it('the upstream DestinationRule (__4) left out: the gateway sends plain HTTP to port 443', async () => {
+    expect(await lintSet([1, 2, 3])).toEqual([`gateway-api-tls-origination-incomplete ${name(3)}:${lineOf(block(3), 'port: 443')}`]);
+  });
+
+  it('a BackendTLSPolicy on the ServiceEntry instead of the upstream DestinationRule: clean', async () => {
+    const policy = `apiVersion: gateway.networking.k8s.io/v1
+kind: BackendTLSPolicy
+metadata:
+  name: cnn-tls
+spec:
+  targetRefs:
+  - group: networking.istio.io
+    kind: ServiceEntry
+    name: cnn
+    sectionName: https
+  validation:
+    hostname: edition.cnn.com
+    wellKnownCACertificates: System
+`;
+    expect(await lintSet(ORIGINATION, { block: 4, text: policy })).toEqual([]);
+  });
+
   it('the ReferenceGrant left out: the forward route may not send to mesh-external', async () => {
     const t = block(7);
     const cut = t.slice(0, t.lastIndexOf('---\napiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant'));

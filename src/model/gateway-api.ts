@@ -26,6 +26,20 @@
 //   Service named `<gateway>-<class>` (the `gateway.istio.io/name-override` annotation replaces it),
 //   whose ports are the listeners' ports; `networking.istio.io/service-type` sets the Service type.
 //   Waypoints (class istio-waypoint) are named like the Gateway; `istio-remote` deploys nothing.
+// - conversion.go buildTLS: a listener's `tls.mode` defaults to Terminate; the option
+//   `gateway.istio.io/tls-terminate-mode` turns Terminate into MUTUAL, OPTIONAL_MUTUAL, ISTIO_SIMPLE
+//   or ISTIO_MUTUAL (Istio's own certificates; what the egress gateway TLS origination task uses).
+//   buildHostnameMatch: the listener's hostname (or `*`) becomes the server's hosts, and
+//   pilot/pkg/model/gateway.go GetSNIHostsForServer turns the hosts of a TLS server into the SNI
+//   names its filter chain matches: a client must send an SNI the hostname covers.
+// - backend_policies.go BackendTLSPolicyCollection / DestinationRuleCollection: a BackendTLSPolicy
+//   becomes a DestinationRule (tls mode SIMPLE, `sni` = validation.hostname, subjectAltNames,
+//   CA from caCertificateRefs or the system roots) for each target (a Service, or each host of a
+//   ServiceEntry), port-level when `sectionName` names a port; it applies to every client of the
+//   host, sidecars included. Policies annotated `istio.io/ignore-policy-attachment: "true"` are left
+//   out (istio/istio#60122). With a user DestinationRule for the same host, the rules merge
+//   first-wins by creation time (PushContext mergeDestinationRule, istio/istio#60358), which an
+//   offline linter cannot know.
 import type { FieldPath, Resource } from '../types.js';
 import { hostCovers } from './hosts.js';
 import { labelSelector, namespaceLabels, type LabelSelectorMatcher } from './label-selector.js';
@@ -55,6 +69,8 @@ export interface Listener {
   /** Lower-cased; undefined = any host. */
   hostname?: string;
   tlsMode?: string;
+  /** `tls.options["gateway.istio.io/tls-terminate-mode"]` (ISTIO_MUTUAL, MUTUAL, ...), upper-cased. */
+  terminateMode?: string;
   allowedFrom: string;
   allowedSelector?: LabelSelectorMatcher;
   /** The selector looks at `kubernetes.io/metadata.name` only, which every Namespace carries. */
@@ -128,9 +144,26 @@ export interface ParentResolution {
   problem?: ParentProblem;
 }
 
+/** A BackendTLSPolicy as Istio reads it (backend_policies.go). */
+export interface BackendTlsPolicy {
+  resource: Resource;
+  namespace: string;
+  /** validation.hostname: the SNI and the name the certificate is checked against. */
+  hostname?: string;
+  targets: { index: number; path: FieldPath; group: string; kind: string; name: string; sectionName?: string }[];
+  /** `istio.io/ignore-policy-attachment: "true"`: Istio skips the policy. */
+  ignored: boolean;
+}
+
 export interface GatewayApiModel {
   gateways: GatewayApiGateway[];
   routes: GatewayApiRoute[];
+  backendTlsPolicies: BackendTlsPolicy[];
+  /**
+   * The BackendTLSPolicies (not ignored) that originate TLS toward a ServiceEntry or Service
+   * `namespace/name`, for the port named `portName` (a policy without sectionName covers every port).
+   */
+  backendTlsFor(kind: 'ServiceEntry' | 'Service', namespace: string, name: string, portName?: string): BackendTlsPolicy[];
   gateway(namespace: string, name: string): GatewayApiGateway | undefined;
   /** The Istio Gateway whose generated Service is `<namespace>/<name>`. */
   gatewayOfService(namespace: string, name: string): GatewayApiGateway | undefined;
@@ -198,6 +231,7 @@ function readListener(l: unknown, index: number): Listener | undefined {
     protocol,
     hostname: asString(l.hostname)?.toLowerCase() || undefined,
     tlsMode,
+    terminateMode: isObject(l.tls) && isObject(l.tls.options) ? asString(l.tls.options['gateway.istio.io/tls-terminate-mode'])?.toUpperCase() : undefined,
     allowedFrom,
     allowedSelector: allowedFrom === 'Selector' ? labelSelector(ns.selector) : undefined,
     selectsOnNameOnly: allowedFrom === 'Selector' && selectorKeys(ns.selector).every((k) => k === 'kubernetes.io/metadata.name') && selectorKeys(ns.selector).length > 0,
@@ -277,6 +311,26 @@ function readRoute(r: Resource): GatewayApiRoute {
   };
 }
 
+function readBackendTlsPolicy(r: Resource): BackendTlsPolicy {
+  const validation = isObject(r.spec.validation) ? r.spec.validation : {};
+  const targets = asArray(r.spec.targetRefs).flatMap((t, index): BackendTlsPolicy['targets'] => {
+    if (!isObject(t)) return [];
+    const group = asString(t.group) ?? '';
+    const kind = asString(t.kind) ?? '';
+    // Istio resolves core Services and Istio ServiceEntries (LocalPolicyTargetRef); other kinds are refused.
+    const known = (group === '' && kind === 'Service') || (group === ISTIO_GROUP && kind === 'ServiceEntry');
+    if (!known) return [];
+    return [{ index, path: ['spec', 'targetRefs', index], group, kind, name: asString(t.name) ?? '', sectionName: asString(t.sectionName) || undefined }];
+  });
+  return {
+    resource: r,
+    namespace: r.namespace,
+    hostname: asString(validation.hostname)?.toLowerCase(),
+    targets,
+    ignored: r.annotations['istio.io/ignore-policy-attachment'] === 'true',
+  };
+}
+
 /** Listener hostname and route hostnames intersect (bidirectional wildcard match; none = any). */
 export function hostnamesIntersect(listener: Listener, route: GatewayApiRoute): boolean {
   if (!listener.hostname) return true;
@@ -290,12 +344,14 @@ function build(mesh: Mesh): GatewayApiModel {
   const routes: GatewayApiRoute[] = [];
   /** `<fromKind>/<fromNamespace>/<toNamespace>` → allowed Service names ('*' = all). */
   const grants = new Map<string, Set<string>>();
+  const backendTlsPolicies: BackendTlsPolicy[] = [];
   for (const r of mesh.resources) {
     if (r.group !== GATEWAY_API_GROUP) continue;
     if (r.kind === 'GatewayClass') {
       if (!classes.has(r.name)) classes.set(r.name, r);
     } else if (r.kind === 'Gateway') gatewayResources.push(r);
     else if (ROUTE_KINDS.has(r.kind)) routes.push(readRoute(r));
+    else if (r.kind === 'BackendTLSPolicy') backendTlsPolicies.push(readBackendTlsPolicy(r));
     else if (r.kind === 'ReferenceGrant') {
       const tos = asArray(r.spec.to).filter(isObject).filter((t) => (asString(t.group) ?? '') === '' && asString(t.kind) === 'Service');
       for (const f of asArray(r.spec.from)) {
@@ -406,9 +462,26 @@ function build(mesh: Mesh): GatewayApiModel {
     );
   };
 
+  const tlsByTarget = new Map<string, BackendTlsPolicy[]>();
+  for (const p of backendTlsPolicies) {
+    if (p.ignored) continue;
+    for (const t of p.targets) {
+      const key = `${t.kind}/${p.namespace}/${t.name}`;
+      const list = tlsByTarget.get(key) ?? [];
+      if (!list.includes(p)) list.push(p);
+      tlsByTarget.set(key, list);
+    }
+  }
+  const backendTlsFor = (kind: 'ServiceEntry' | 'Service', namespace: string, name: string, portName?: string): BackendTlsPolicy[] =>
+    (tlsByTarget.get(`${kind}/${namespace}/${name}`) ?? []).filter((p) =>
+      p.targets.some((t) => t.kind === kind && t.name === name && (t.sectionName === undefined || t.sectionName === portName)),
+    );
+
   return {
     gateways,
     routes,
+    backendTlsPolicies,
+    backendTlsFor,
     forwards,
     gateway: (namespace, name) => byKey.get(`${namespace}/${name}`),
     gatewayOfService: (namespace, name) => byService.get(`${namespace}/${name}`),

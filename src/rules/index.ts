@@ -50,6 +50,7 @@ export const CATALOG_ORDER = [
   'gateway-api-backend-not-found',
   'gateway-api-hostname-backend-unregistered',
   'gateway-api-egress-route-incomplete',
+  'gateway-api-tls-origination-incomplete',
   'pod-annotation-on-workload',
 ] as const;
 
