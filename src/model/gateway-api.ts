@@ -40,6 +40,13 @@
 //   out (istio/istio#60122). With a user DestinationRule for the same host, the rules merge
 //   first-wins by creation time (PushContext mergeDestinationRule, istio/istio#60358), which an
 //   offline linter cannot know.
+// - gateway_collection.go ListenerSetCollection: a ListenerSet adds its listeners to the Gateway of
+//   its `spec.parentRef` (kind Gateway only; namespace defaults to the ListenerSet's) when that
+//   Gateway exists, its class is Istio's and its `spec.allowedListeners.namespaces` admits the
+//   ListenerSet's namespace (NamespaceAcceptedByAllowListeners: no allowedListeners = None, `Same`,
+//   `All`, `Selector`); otherwise none of its listeners is programmed. Each listener is a parent a
+//   route names with `kind: ListenerSet` and `sectionName`, and its allowedRoutes are read from the
+//   ListenerSet's namespace; the parent Gateway's deployment serves it.
 import type { FieldPath, Resource } from '../types.js';
 import { hostCovers } from './hosts.js';
 import { labelSelector, namespaceLabels, type LabelSelectorMatcher } from './label-selector.js';
@@ -80,6 +87,12 @@ export interface Listener {
 }
 
 export interface GatewayApiGateway {
+  /** 'ListenerSet' for the listeners a ListenerSet adds to its parent Gateway. */
+  kind: 'Gateway' | 'ListenerSet';
+  /** "Gateway ns/name", or "ListenerSet ns/name (of Gateway ns/name)", for messages. */
+  label: string;
+  /** For a ListenerSet: the Gateway that serves its listeners. */
+  parentGateway?: GatewayApiGateway;
   resource: Resource;
   namespace: string;
   name: string;
@@ -87,6 +100,8 @@ export interface GatewayApiGateway {
   /** Whether an Istio controller implements the Gateway's class. */
   istio: boolean;
   listeners: Listener[];
+  /** The listeners its deployment serves: its own and those of the ListenerSets attached to it. */
+  servedListeners: Listener[];
   /** The Service Istio deploys for it (class `istio` and custom classes of Istio's gateway controller). */
   generatedService?: { name: string; namespace: string; fqdn: string; ports: number[]; type: string };
 }
@@ -100,7 +115,22 @@ export interface ParentRef {
   namespace: string;
   sectionName?: string;
   port?: number;
-  target: 'gateway' | 'service' | 'serviceentry' | 'other';
+  target: 'gateway' | 'listenerset' | 'service' | 'serviceentry' | 'other';
+}
+
+/** A ListenerSet and whether Istio attaches it to its parent Gateway. */
+export interface ListenerSetInfo {
+  resource: Resource;
+  namespace: string;
+  name: string;
+  parentRef: { path: FieldPath; group: string; kind: string; namespace: string; name: string };
+  listeners: Listener[];
+  /** The parent Gateway, when the input has it. */
+  parent?: GatewayApiGateway;
+  /** Why Istio does not attach it; undefined when attached (or when another controller owns the parent). */
+  detached?: 'not-a-gateway' | 'parent-not-found' | 'not-allowed';
+  /** The ListenerSet as a parent of routes (set when attached). */
+  asParent?: GatewayApiGateway;
 }
 
 export interface BackendRef {
@@ -131,13 +161,14 @@ export interface GatewayApiRoute {
 /** Why a Gateway parentRef is not accepted, in the order Istio checks (referenceAllowed). */
 export type ParentProblem =
   | { kind: 'not-found' }
+  | { kind: 'detached'; listenerSet: ListenerSetInfo }
   | { kind: 'no-listener'; gateway: GatewayApiGateway }
   | { kind: 'no-hostname'; gateway: GatewayApiGateway; listeners: Listener[] }
   | { kind: 'not-allowed'; gateway: GatewayApiGateway; listeners: Listener[]; reason: 'namespace' | 'kind' };
 
 export interface ParentResolution {
   ref: ParentRef;
-  /** Set for a Gateway parent that exists. */
+  /** Set for a Gateway parent that exists; for a ListenerSet parent, the Gateway that serves it. */
   gateway?: GatewayApiGateway;
   /** Listeners that accept the route (Gateway parents). */
   accepted: Listener[];
@@ -159,6 +190,7 @@ export interface GatewayApiModel {
   gateways: GatewayApiGateway[];
   routes: GatewayApiRoute[];
   backendTlsPolicies: BackendTlsPolicy[];
+  listenerSets: ListenerSetInfo[];
   /**
    * The BackendTLSPolicies (not ignored) that originate TLS toward a ServiceEntry or Service
    * `namespace/name`, for the port named `portName` (a policy without sectionName covers every port).
@@ -211,7 +243,7 @@ function protocolKinds(protocol: string, tlsMode: string | undefined): string[] 
   }
 }
 
-function readListener(l: unknown, index: number): Listener | undefined {
+function readListener(l: unknown, index: number, path: FieldPath = ['spec', 'listeners', index]): Listener | undefined {
   if (!isObject(l)) return undefined;
   const protocol = asString(l.protocol) ?? '';
   const tlsMode = isObject(l.tls) ? (asString(l.tls.mode) ?? 'Terminate') : undefined;
@@ -225,7 +257,7 @@ function readListener(l: unknown, index: number): Listener | undefined {
   }
   return {
     index,
-    path: ['spec', 'listeners', index],
+    path,
     name: asString(l.name) ?? '',
     port: typeof l.port === 'number' ? l.port : undefined,
     protocol,
@@ -250,7 +282,24 @@ function readGateway(r: Resource, classes: Map<string, Resource>): GatewayApiGat
     const ports = [...new Set(listeners.flatMap((l) => (l.port === undefined ? [] : [l.port])))];
     generatedService = { name, namespace: r.namespace, fqdn: `${name}.${r.namespace}.svc.cluster.local`, ports, type: r.annotations['networking.istio.io/service-type'] ?? 'LoadBalancer' };
   }
-  return { resource: r, namespace: r.namespace, name: r.name, className, istio, listeners, generatedService };
+  return { kind: 'Gateway', label: `Gateway ${r.namespace}/${r.name}`, resource: r, namespace: r.namespace, name: r.name, className, istio, listeners, servedListeners: [...listeners], generatedService };
+}
+
+function readListenerSet(r: Resource): ListenerSetInfo {
+  const p = isObject(r.spec.parentRef) ? r.spec.parentRef : {};
+  return {
+    resource: r,
+    namespace: r.namespace,
+    name: r.name,
+    parentRef: {
+      path: ['spec', 'parentRef'],
+      group: asString(p.group) ?? GATEWAY_API_GROUP,
+      kind: asString(p.kind) ?? 'Gateway',
+      namespace: asString(p.namespace) ?? r.namespace,
+      name: asString(p.name) ?? '',
+    },
+    listeners: asArray(r.spec.listeners).flatMap((l, i) => readListener(l, i) ?? []),
+  };
 }
 
 function readRoute(r: Resource): GatewayApiRoute {
@@ -262,6 +311,7 @@ function readRoute(r: Resource): GatewayApiRoute {
     const pkind = asString(p.kind) ?? 'Gateway';
     let target: ParentRef['target'] = 'other';
     if (group === GATEWAY_API_GROUP && pkind === 'Gateway') target = 'gateway';
+    else if (group === GATEWAY_API_GROUP && pkind === 'ListenerSet') target = 'listenerset';
     else if (group === '' && pkind === 'Service') target = 'service';
     else if (group === ISTIO_GROUP && pkind === 'ServiceEntry') target = 'serviceentry';
     return [
@@ -345,6 +395,7 @@ function build(mesh: Mesh): GatewayApiModel {
   /** `<fromKind>/<fromNamespace>/<toNamespace>` → allowed Service names ('*' = all). */
   const grants = new Map<string, Set<string>>();
   const backendTlsPolicies: BackendTlsPolicy[] = [];
+  const listenerSetResources: Resource[] = [];
   for (const r of mesh.resources) {
     if (r.group !== GATEWAY_API_GROUP) continue;
     if (r.kind === 'GatewayClass') {
@@ -352,6 +403,7 @@ function build(mesh: Mesh): GatewayApiModel {
     } else if (r.kind === 'Gateway') gatewayResources.push(r);
     else if (ROUTE_KINDS.has(r.kind)) routes.push(readRoute(r));
     else if (r.kind === 'BackendTLSPolicy') backendTlsPolicies.push(readBackendTlsPolicy(r));
+    else if (r.kind === 'ListenerSet') listenerSetResources.push(r);
     else if (r.kind === 'ReferenceGrant') {
       const tos = asArray(r.spec.to).filter(isObject).filter((t) => (asString(t.group) ?? '') === '' && asString(t.kind) === 'Service');
       for (const f of asArray(r.spec.from)) {
@@ -375,6 +427,68 @@ function build(mesh: Mesh): GatewayApiModel {
     if (g.generatedService) {
       const sk = `${g.namespace}/${g.generatedService.name}`;
       if (!byService.has(sk)) byService.set(sk, g);
+    }
+  }
+
+  // ListenerSets: attached to their parent Gateway when Istio's class and allowedListeners admit them.
+  const listenerSets: ListenerSetInfo[] = [];
+  const listenerSetByKey = new Map<string, ListenerSetInfo>();
+  for (const r of listenerSetResources) {
+    const key = `${r.namespace}/${r.name}`;
+    if (listenerSetByKey.has(key)) continue;
+    const ls = readListenerSet(r);
+    listenerSetByKey.set(key, ls);
+    listenerSets.push(ls);
+    if (ls.parentRef.group !== GATEWAY_API_GROUP || ls.parentRef.kind !== 'Gateway') {
+      ls.detached = 'not-a-gateway';
+      continue;
+    }
+    const parent = byKey.get(`${ls.parentRef.namespace}/${ls.parentRef.name}`);
+    ls.parent = parent;
+    if (!parent) {
+      ls.detached = 'parent-not-found';
+      continue;
+    }
+    // Only Istio's gateway controller is read here (waypoints and other controllers: not judged).
+    if (!parent.istio || !parent.generatedService) continue;
+    if (!listenersAdmit(parent, ls.namespace)) {
+      ls.detached = 'not-allowed';
+      continue;
+    }
+    ls.asParent = {
+      kind: 'ListenerSet',
+      label: `ListenerSet ${ls.namespace}/${ls.name} (of Gateway ${parent.namespace}/${parent.name})`,
+      parentGateway: parent,
+      resource: r,
+      namespace: ls.namespace,
+      name: ls.name,
+      className: parent.className,
+      istio: true,
+      listeners: ls.listeners,
+      servedListeners: ls.listeners,
+      generatedService: parent.generatedService,
+    };
+    parent.servedListeners.push(...ls.listeners);
+  }
+
+  /** NamespaceAcceptedByAllowListeners: whether a Gateway takes ListenerSets from a namespace. */
+  function listenersAdmit(gw: GatewayApiGateway, ns: string): boolean {
+    const allowed = isObject(gw.resource.spec.allowedListeners) ? gw.resource.spec.allowedListeners : undefined;
+    const nss = allowed && isObject(allowed.namespaces) ? allowed.namespaces : undefined;
+    if (!nss) return false;
+    switch (asString(nss.from) ?? 'None') {
+      case 'All':
+        return true;
+      case 'Same':
+        return ns === gw.namespace;
+      case 'Selector': {
+        const own = mesh.get('Namespace', '', ns);
+        const sel = labelSelector(nss.selector);
+        // A Namespace the input lacks has unknown labels: take it as admitted (no false error).
+        return own === undefined || (sel?.(namespaceLabels(ns, own.labels)) ?? false);
+      }
+      default:
+        return false;
     }
   }
 
@@ -416,26 +530,43 @@ function build(mesh: Mesh): GatewayApiModel {
         out.push({ ref, accepted: [], problem: mesh.get('ServiceEntry', ref.namespace, ref.name) ? undefined : { kind: 'not-found' } });
         continue;
       }
-      const gw = byKey.get(`${ref.namespace}/${ref.name}`);
-      if (!gw) {
-        out.push({ ref, accepted: [], problem: { kind: 'not-found' } });
-        continue;
+      let gw: GatewayApiGateway | undefined;
+      if (ref.target === 'listenerset') {
+        const ls = listenerSetByKey.get(`${ref.namespace}/${ref.name}`);
+        if (!ls) {
+          out.push({ ref, accepted: [], problem: { kind: 'not-found' } });
+          continue;
+        }
+        if (ls.detached) {
+          out.push({ ref, accepted: [], problem: { kind: 'detached', listenerSet: ls } });
+          continue;
+        }
+        gw = ls.asParent;
+        if (!gw) continue;
+      } else {
+        gw = byKey.get(`${ref.namespace}/${ref.name}`);
+        if (!gw) {
+          out.push({ ref, accepted: [], problem: { kind: 'not-found' } });
+          continue;
+        }
       }
       if (!gw.istio) continue;
+      const serving = gw.parentGateway ?? gw;
       const bySection = gw.listeners.filter((l) => (ref.port === undefined || l.port === ref.port) && (ref.sectionName === undefined || l.name === ref.sectionName));
       if (bySection.length === 0) {
-        out.push({ ref, gateway: gw, accepted: [], problem: { kind: 'no-listener', gateway: gw } });
+        out.push({ ref, gateway: serving, accepted: [], problem: { kind: 'no-listener', gateway: gw } });
         continue;
       }
       const byHost = bySection.filter((l) => hostnamesIntersect(l, route));
       if (byHost.length === 0) {
-        out.push({ ref, gateway: gw, accepted: [], problem: { kind: 'no-hostname', gateway: gw, listeners: bySection } });
+        out.push({ ref, gateway: serving, accepted: [], problem: { kind: 'no-hostname', gateway: gw, listeners: bySection } });
         continue;
       }
-      const byNs = byHost.filter((l) => admitsNamespace(l, gw, route.namespace));
+      const owner = gw;
+      const byNs = byHost.filter((l) => admitsNamespace(l, owner, route.namespace));
       const accepted = byNs.filter((l) => l.kinds.includes(route.kind));
-      if (accepted.length > 0) out.push({ ref, gateway: gw, accepted });
-      else out.push({ ref, gateway: gw, accepted: [], problem: { kind: 'not-allowed', gateway: gw, listeners: byHost, reason: byNs.length === 0 ? 'namespace' : 'kind' } });
+      if (accepted.length > 0) out.push({ ref, gateway: serving, accepted });
+      else out.push({ ref, gateway: serving, accepted: [], problem: { kind: 'not-allowed', gateway: gw, listeners: byHost, reason: byNs.length === 0 ? 'namespace' : 'kind' } });
     }
     return out;
   };
@@ -482,6 +613,7 @@ function build(mesh: Mesh): GatewayApiModel {
     routes,
     backendTlsPolicies,
     backendTlsFor,
+    listenerSets,
     forwards,
     gateway: (namespace, name) => byKey.get(`${namespace}/${name}`),
     gatewayOfService: (namespace, name) => byService.get(`${namespace}/${name}`),

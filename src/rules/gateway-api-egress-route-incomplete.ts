@@ -45,7 +45,7 @@ export const rule: Rule = {
         const gw = model.gatewayOfService(b.namespace, b.name);
         if (!gw || !gw.generatedService) continue;
         if (b.port === undefined) continue;
-        const listeners = gw.listeners.filter((l) => l.port === b.port);
+        const listeners = gw.servedListeners.filter((l) => l.port === b.port);
         if (listeners.length === 0) {
           report({
             resource: route.resource,

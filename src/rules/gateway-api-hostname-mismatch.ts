@@ -20,7 +20,7 @@ export const rule: Rule = {
         report({
           resource: route.resource,
           path: route.hostnames[0]?.path ?? p.ref.path,
-          message: `${route.resource.ref} has hostnames ${hosts}, none of which matches listener ${listeners} of Gateway ${gw.namespace}/${gw.name}: Istio refuses the route there (Accepted=False, NoMatchingListenerHostname), so requests for these hosts reach the gateway with no route (404 for HTTP, a reset for TLS). Make a route hostname match the listener's hostname.`,
+          message: `${route.resource.ref} has hostnames ${hosts}, none of which matches listener ${listeners} of ${gw.label}: Istio refuses the route there (Accepted=False, NoMatchingListenerHostname), so requests for these hosts reach the gateway with no route (404 for HTTP, a reset for TLS). Make a route hostname match the listener's hostname.`,
         });
       }
     }

@@ -21,7 +21,7 @@ export const rule: Rule = {
         report({
           resource: route.resource,
           path: ref.sectionName !== undefined ? [...ref.path, 'sectionName'] : [...ref.path, 'port'],
-          message: `${route.resource.ref} attaches to Gateway ${gw.namespace}/${gw.name} with ${asked}, but no listener has ${ref.sectionName !== undefined && ref.port !== undefined ? 'both' : 'it'} (listeners name/port: ${have}): Istio does not accept the route there (Accepted=False, NotAccepted), so the gateway does not forward its traffic.`,
+          message: `${route.resource.ref} attaches to ${gw.label} with ${asked}, but no listener has ${ref.sectionName !== undefined && ref.port !== undefined ? 'both' : 'it'} (listeners name/port: ${have}): Istio does not accept the route there (Accepted=False, NotAccepted), so the gateway does not forward its traffic.`,
         });
       }
     }

@@ -8,7 +8,7 @@ import type { Rule } from './types.js';
 export const rule: Rule = {
   id: 'gateway-api-parent-not-found',
   severity: 'error',
-  summary: 'A Gateway API route parentRef names a Gateway, Service or ServiceEntry that the input does not have, so the route is not attached there',
+  summary: 'A Gateway API route parentRef names a Gateway, ListenerSet, Service or ServiceEntry that the input does not have, so the route is not attached there',
   docs: 'docs/rules/gateway-api-parent-not-found.md',
   check({ mesh, report }) {
     const model = gatewayApiModel(mesh);
@@ -16,9 +16,9 @@ export const rule: Rule = {
       for (const p of model.parents(route)) {
         if (p.problem?.kind !== 'not-found') continue;
         const { ref } = p;
-        const what = ref.target === 'gateway' ? 'Gateway (gateway.networking.k8s.io)' : ref.target === 'service' ? 'Service' : 'ServiceEntry';
+        const what = ref.target === 'gateway' ? 'Gateway (gateway.networking.k8s.io)' : ref.target === 'listenerset' ? 'ListenerSet' : ref.target === 'service' ? 'Service' : 'ServiceEntry';
         const effect =
-          ref.target === 'gateway'
+          ref.target === 'gateway' || ref.target === 'listenerset'
             ? `Istio attaches the route to no gateway (status Accepted=False, NoMatchingParent), so the gateway never forwards its traffic`
             : `Istio does not accept the route for that parent (status Accepted=False, "parent ... not found"), so sidecars and waypoints keep sending the traffic to its original destination`;
         report({

@@ -25,7 +25,7 @@ export const rule: Rule = {
         report({
           resource: route.resource,
           path: p.ref.path,
-          message: `${route.resource.ref} attaches to listener ${ls.map((l) => l.name).join(', ')} of Gateway ${gw.namespace}/${gw.name}, but ${why}: Istio refuses the route (Accepted=False, NotAllowedByListeners), so the gateway does not forward its traffic.`,
+          message: `${route.resource.ref} attaches to listener ${ls.map((l) => l.name).join(', ')} of ${gw.label}, but ${why}: Istio refuses the route (Accepted=False, NotAllowedByListeners), so the gateway does not forward its traffic.`,
         });
       }
     }

@@ -40,7 +40,7 @@ type Report = (f: FindingInput) => void;
 
 /** The listeners on a port, when all of them terminate Istio mutual TLS for a hostname. */
 function istioMutualListeners(gw: GatewayApiGateway, port: number): Listener[] | undefined {
-  const ls = gw.listeners.filter((l) => l.port === port);
+  const ls = gw.servedListeners.filter((l) => l.port === port);
   if (ls.length === 0) return undefined;
   const all = ls.every((l) => (l.protocol === 'HTTPS' || l.protocol === 'TLS') && l.tlsMode === 'Terminate' && l.terminateMode === 'ISTIO_MUTUAL' && l.hostname);
   return all ? ls : undefined;
@@ -96,7 +96,7 @@ function checkMeshHop(mesh: Mesh, report: Report): void {
     if (!listeners) continue;
     const svc = s.gw.generatedService!;
     const names = listeners.map((l) => l.hostname!).join(', ');
-    const where = `listener ${listeners.map((l) => l.name).join(', ')} of Gateway ${s.gw.namespace}/${s.gw.name} terminates Istio mutual TLS (tls-terminate-mode ISTIO_MUTUAL) on port ${s.port} for ${names}`;
+    const where = `listener ${listeners.map((l) => l.name).join(', ')} served by Gateway ${s.gw.namespace}/${s.gw.name} terminates Istio mutual TLS (tls-terminate-mode ISTIO_MUTUAL) on port ${s.port} for ${names}`;
     const first = listeners[0]!.hostname!;
     const sniHint = first.startsWith('*') ? `a name ${first} covers (the external host)` : first;
     const fix = `set tls mode ISTIO_MUTUAL with sni ${sniHint} for port ${s.port} in a DestinationRule for ${svc.fqdn}`;

@@ -51,6 +51,7 @@ export const CATALOG_ORDER = [
   'gateway-api-hostname-backend-unregistered',
   'gateway-api-egress-route-incomplete',
   'gateway-api-tls-origination-incomplete',
+  'gateway-api-listener-set-not-attached',
   'pod-annotation-on-workload',
 ] as const;
 
