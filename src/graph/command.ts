@@ -102,7 +102,9 @@ export async function graphCommand(io: CliIO, argv: string[]): Promise<number> {
     const role = overwrittenInput(path.resolve(io.cwd, v.output), reads);
     if (role) throw new UsageError(`--output ${v.output} is ${role}; refusing to overwrite it (choose another path)`);
   }
-  const text = renderMap(buildEgressMap(result, { name: TOOL.name, version: TOOL.version }), format as GraphFormat);
+  // Mermaid and DOT print no file:line: their map needs no positions (finding them re-parses documents).
+  const positions = format === 'json' || format === 'html';
+  const text = renderMap(buildEgressMap(result, { name: TOOL.name, version: TOOL.version }, { positions }), format as GraphFormat);
   const writeError = writeOutput(io.cwd, v.output, text, io.stdout);
   if (writeError) throw new UsageError(writeError);
   return 0;

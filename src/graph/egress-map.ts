@@ -93,8 +93,11 @@ function resourceKey(file: string, kind: string, namespace: string, name: string
   return `${file}\0${kind}\0${namespace}\0${name}`;
 }
 
-/** Builds the map from a lint run (its model and its findings). */
-export function buildEgressMap(result: LintResult, tool: { name: string; version: string }): EgressMap {
+/**
+ * Builds the map from a lint run (its model and its findings). `positions: false` leaves every
+ * `line` 0, for pictures that print none (mermaid, dot).
+ */
+export function buildEgressMap(result: LintResult, tool: { name: string; version: string }, options: { positions?: boolean } = {}): EgressMap {
   const findings: MapFinding[] = result.findings.map((f, i) => ({
     id: `F${i + 1}`,
     ruleId: f.ruleId,
@@ -113,14 +116,19 @@ export function buildEgressMap(result: LintResult, tool: { name: string; version
     list.push({ finding: f, id: `F${i + 1}` });
     byResource.set(key, list);
   });
-  const locations = new Map<Resource, Map<string, MapLocation>>();
-  const locate = (r: Resource, path: FieldPath = []): MapLocation => {
-    let m = locations.get(r);
-    if (!m) locations.set(r, (m = new Map()));
-    const key = JSON.stringify(path);
-    let loc = m.get(key);
-    if (!loc) m.set(key, (loc = { file: r.doc.file.displayPath, line: r.doc.locate(path).line }));
-    return loc;
+  // Positions are found after the map is built, every document once and in file order: a position
+  // needs the document parsed again (ParsedDocument.locate), and the loader keeps only a few such
+  // trees, so asking in route order would parse the same documents again and again.
+  const wanted = new Map<Resource, Map<string, { path: FieldPath; targets: MapLocation[] }>>();
+  const place = <T extends object>(obj: T, r: Resource, path: FieldPath = []): T & MapLocation => {
+    const target = Object.assign(obj, { file: r.doc.file.displayPath, line: 0 });
+    let byPath = wanted.get(r);
+    if (!byPath) wanted.set(r, (byPath = new Map()));
+    const key = path.join('\0');
+    const entry = byPath.get(key);
+    if (entry) entry.targets.push(target);
+    else byPath.set(key, { path, targets: [target] });
+    return target;
   };
   const severityOf = new Map(findings.map((f) => [f.id, f.severity]));
 
@@ -141,16 +149,15 @@ export function buildEgressMap(result: LintResult, tool: { name: string; version
     ids.set(id, n + 1);
     if (n > 0) id = `${id}#${n + 1}`;
     const policy = r.policy;
-    const policyLoc = policy.resource ? locate(policy.resource, policy.path) : undefined;
     return {
       id,
-      client: { ...r.client, ...locate(r.workload.resource, r.workload.templatePath) },
+      client: place({ ...r.client }, r.workload.resource, r.workload.templatePath),
       host: r.host,
       port: r.port ?? null,
       source: r.source,
-      references: r.references.map((x) => ({ what: x.what, ...locate(x.resource, x.path) })),
+      references: r.references.map((x) => place({ what: x.what }, x.resource, x.path)),
       dataPlane: policy.dataPlane?.kind ?? 'sidecar',
-      policy: { mode: policy.mode, setBy: policy.setBy, enforced: r.enforced, ...(r.notEnforced ? { note: r.notEnforced } : {}), ...(policyLoc ?? {}) },
+      policy: ((o) => (policy.resource ? place(o, policy.resource, policy.path) : o))({ mode: policy.mode, setBy: policy.setBy, enforced: r.enforced, ...(r.notEnforced ? { note: r.notEnforced } : {}) }),
       registry: r.registry,
       hops: r.hops.map((h): MapHop => {
         const out: MapHop = { kind: h.kind, name: h.name };
@@ -158,8 +165,8 @@ export function buildEgressMap(result: LintResult, tool: { name: string; version
         if (h.to) out.to = h.to;
         if (h.port !== undefined) out.port = h.port;
         if (h.weight !== undefined) out.weight = h.weight;
-        if (h.tls) out.tls = { mode: h.tls.mode, setBy: h.tls.setBy, ...(h.tls.resource ? locate(h.tls.resource, h.tls.path) : {}) };
-        if (h.via) out.via = { resource: h.via.resource.ref, ...locate(h.via.resource, h.via.path) };
+        if (h.tls) out.tls = h.tls.resource ? place({ mode: h.tls.mode, setBy: h.tls.setBy }, h.tls.resource, h.tls.path) : { mode: h.tls.mode, setBy: h.tls.setBy };
+        if (h.via) out.via = place({ resource: h.via.resource.ref }, h.via.resource, h.via.path);
         return out;
       }),
       outcome,
@@ -176,8 +183,17 @@ export function buildEgressMap(result: LintResult, tool: { name: string; version
       namespace: r.group.namespace,
       name: r.group.name,
       dataPlane: r.policy.dataPlane?.kind ?? 'sidecar',
-      clients: r.group.members.map((w) => ({ kind: w.resource.kind, namespace: w.namespace, name: w.resource.name, ...locate(w.resource, w.templatePath) })),
+      clients: r.group.members.map((w) => place({ kind: w.resource.kind, namespace: w.namespace, name: w.resource.name }, w.resource, w.templatePath)),
     });
+  }
+  if (options.positions !== false) {
+    const byDocument = [...wanted].sort(([a], [b]) => (a.doc.file.path < b.doc.file.path ? -1 : a.doc.file.path > b.doc.file.path ? 1 : a.doc.index - b.doc.index));
+    for (const [r, byPath] of byDocument) {
+      for (const { path, targets } of byPath.values()) {
+        const line = r.doc.locate(path).line;
+        for (const t of targets) t.line = line;
+      }
+    }
   }
   const count = (o: Outcome) => routes.filter((r) => r.outcome === o).length;
   return {
