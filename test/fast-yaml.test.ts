@@ -183,11 +183,22 @@ describe('the fast reader agrees with the yaml package', () => {
       .tuple(fc.constantFrom('|', '|-', '|+', '>', '|2', '| # c', '|x'), fc.array(fc.constantFrom('text', '# not a comment', '', '  more', ' ', 'a: b', '- x'), { maxLength: 4 }), fc.constantFrom(1, 2, 0, -1))
       .map(([head, body, extra]) => `${head}\n${body.map((l) => (l === '' ? '' : pad(indent + extra) + l)).join('\n')}${body.length ? '\n' : ''}`);
 
-  const flowText = fc.tuple(fc.constantFrom('[', '{'), fc.array(fc.tuple(keyText, scalarText), { maxLength: 3 }), fc.constantFrom('', ',', ' ')).map(([open, items, tail]) =>
-    open === '['
-      ? `[${items.map(([, v]) => v).join(', ')}${tail}]`
-      : `{${items.map(([k, v]) => `${k}: ${v}`).join(', ')}${tail}}`,
-  );
+  // Flow collections, nested, sometimes over several lines (a break after an opening bracket or a
+  // comma, sometimes a comment before it, with an indentation that may be too small).
+  const flowBreak = pick([' ', ' ', ' ', '', '\n    ', ' # c\n    ', '\n\n      '], ['\n', '\n ', '\n  ', '#c\n    ', '\n# c\n    ']);
+  const flowText: fc.Arbitrary<string> = fc.letrec<{ flow: string }>((tie) => ({
+    flow: fc
+      .tuple(
+        fc.constantFrom('[', '{'),
+        fc.array(fc.tuple(keyText, fc.oneof({ weight: 3, arbitrary: scalarText }, { weight: 1, arbitrary: tie('flow') }), flowBreak), { maxLength: 3 }),
+        fc.constantFrom('', ',', ' ', '\n    ', ',\n  '),
+      )
+      .map(([open, items, tail]) =>
+        open === '['
+          ? `[${items.map(([, v, b]) => `${b}${v}`).join(',')}${tail}]`
+          : `{${items.map(([k, v, b]) => `${b}${k}: ${v}`).join(',')}${tail}}`,
+      ),
+  })).flow;
 
   const node = (indent: number, depth: number): fc.Arbitrary<string> => {
     const inline = fc.oneof(scalarText, scalarText, flowText).map((s) => ` ${s}`);
@@ -335,13 +346,35 @@ describe('the fast reader agrees with the yaml package', () => {
     [`${M}a: 'x'#c\n`, false],
     [`${M}a: x#c\n`, true],
     [`${M}a: [a, b,]\n`, true],
-    [`${M}a: [--x, $(A).b, a:b, ?c, :d, http://x/y?q=1]\n`, true],
+    [`${M}a: [--x, $(A).b, a:b, http://x/y]\n`, true],
+    // In a flow collection go-yaml reads `?` and a leading `:` as indicators (the yaml package reads text).
+    [`${M}a: [?c]\n`, false],
+    [`${M}a: [:d]\n`, false],
+    [`${M}a: [http://x/y?q=1]\n`, false],
     [`${M}a: [a: b]\n`, false],
     [`${M}a: [a #b]\n`, false],
     [`${M}a: |\r\n  x\r\n\r\n  y\r\nb: 'c' # d\r\n---\r\n${M}`, true],
     [`${M}a: b\rc: d\n`, false],
-    [`${M}a: [a, [b]]\n`, false],
-    [`${M}a: [a,\n  b]\n`, false],
+    [`${M}a: [a, [b]]\n`, true],
+    [`${M}a: {b: [1, {c: d e, f: []}], "g": {}, 'h': [[x]]}\n`, true],
+    [`${M}a: [a,\n  b]\n`, true],
+    [`${M}a: [\n  {p: 1, m: x},\n\n  # c\n  {p: 2}, # d\n  ]\nb: 1\n`, true],
+    [`${M}a: [\n  x,\n  y\n  ]\n`, true],
+    [`${M}a: [\n  x,\n  y,\n]\n`, true], // the closing bracket as indented as the key
+    [`${M}a: [\n  [x,\n]]\n`, false], // an inner one: an error for the yaml package
+    [`${M}a: [\n  x,\n# c\n  y]\n`, false],
+    [`${M}l:\n  - b: [\n      x]\n    c: {\n    }\n`, true],
+    [`${M}a: [x,\ny]\n`, false],
+    [`${M}a: [x\n  y]\n`, false], // a plain scalar over two lines
+    [`${M}a: ["x\n  y"]\n`, false],
+    [`${M}a: {b:\n  c}\n`, false],
+    [`${M}a: {b: c}\n  d\n`, false],
+    [`${M}l:\n- [a,\n   b]\n- {c: [d,\n    e]}\n`, true],
+    [`${M}a: [a, [b]\n`, false],
+    [`${M}a: [a, {b: 1, b: 2}]\n`, false],
+    [`${M}a: {b: 1}: 2\n`, false],
+    [`${M}a: [a] # c\nb: {x: [1, 2]}\r\n`, true],
+    [`${M}a: [[[[[[[[[[x]]]]]]]]]]\n`, true],
     [`${M}a: "\\u00e9\\x41\\/\\"\\\\"\n`, true],
     [`${M}a: "\\ud800"\n`, false],
     [`${M}a: "\\e"\n`, false],

@@ -1,15 +1,16 @@
-// A fast reader for the plain block YAML that nearly every manifest is written in: block mappings
-// and sequences, plain, quoted and literal scalars, one-line flow collections, comments and `---`
-// separators, CRLF line ends. It builds values straight from the text, several times faster than
-// composing a syntax tree, and gives up (returns undefined) on anything else: anchors, aliases,
-// tags, directives, multi-line quoted scalars, folded scalars, nested flow collections, complex
-// keys, tabs, lone CR, duplicate keys, anything it is not sure about. The caller then parses the file with the
-// `yaml` package, which also reports the errors; so this reader never has to. Where it returns
-// values they are exactly the full parser's, which read scalars as Kubernetes does (YAML 1.1,
-// yaml11-scalars.ts): test/fast-yaml.test.ts checks the two agree on every test input and on
-// generated ones, and test/k8s-yaml.test.ts checks both against Kubernetes' own decoder.
-// Positions are not kept: the loader finds them again with the `yaml` package when a finding
-// needs one.
+// A fast reader for the plain YAML that nearly every manifest is written in: block mappings and
+// sequences, plain, quoted and literal scalars, flow collections (nested, over several lines, with
+// scalars on one line), comments and `---` separators, CRLF line ends. It builds values straight
+// from the text, several times faster than composing a syntax tree, and gives up (returns
+// undefined) on anything else: anchors, aliases, tags, directives, multi-line quoted scalars,
+// folded scalars, complex keys, `?` and `:` in flow collections (which go-yaml reads otherwise
+// than the `yaml` package), tabs, lone CR, duplicate keys, anything it is not sure about. The
+// caller then parses the file with the `yaml` package, which also reports the errors; so this
+// reader never has to. Where it returns values they are exactly the full parser's, which read
+// scalars as Kubernetes does (YAML 1.1, yaml11-scalars.ts): test/fast-yaml.test.ts checks the two
+// agree on every test input and on generated ones, and test/k8s-yaml.test.ts checks both against
+// Kubernetes' own decoder. Positions are not kept: the loader finds them again with the `yaml`
+// package when a finding needs one.
 
 import { resolvePlainValue } from './yaml11-scalars.js';
 
@@ -84,12 +85,14 @@ function fail(): never {
 
 /**
  * Reads every document of `text`, or returns undefined when the text is not in the subset this
- * reader handles (the caller then uses the full parser). Never throws.
+ * reader handles (the caller then uses the full parser), or when a document's text (from the end
+ * of the one before) is longer than `maxDocumentChars`; that is noticed as soon as the reader
+ * passes the bound. Never throws.
  */
-export function readFastYaml(text: string): FastDocument[] | undefined {
+export function readFastYaml(text: string, maxDocumentChars = Number.POSITIVE_INFINITY): FastDocument[] | undefined {
   if (UNSUPPORTED_CHARS.test(text) || DIRECTIVE_OR_END.test(text)) return undefined;
   try {
-    return new Reader(text).stream();
+    return new Reader(text, maxDocumentChars).stream();
   } catch (e) {
     if (e === UNSUPPORTED) return undefined;
     throw e;
@@ -106,8 +109,20 @@ class Reader {
   /** Set by peek() when it stopped at a `---` line. */
   private atMarker = false;
   private depth = 0;
+  /** While reading a flow collection: the offset read next, the end of its line, the indentation of the block node holding the collection. */
+  private fi = 0;
+  private fe = 0;
+  private fIndent = 0;
+  /** How many flow collections are open. */
+  private fLevel = 0;
 
-  constructor(private readonly text: string) {
+  /** Where the current document's text begins (the end of the one before). */
+  private docFrom = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly maxDocumentChars: number,
+  ) {
     this.n = text.length;
   }
 
@@ -128,10 +143,16 @@ class Reader {
       let i = this.pos + 3;
       while (i < e && this.text.charCodeAt(i) === SPACE) i++;
       if (i < e && (this.text.charCodeAt(i) !== HASH || i === this.pos + 3)) fail();
+      this.docFrom = this.pos;
       this.pos = this.next(e);
       const docStart = this.pos;
       if (this.peek() === -1) docs.push({ value: null, start: Math.min(docStart, this.n), end: this.atMarker ? this.pos : this.n, line: 0 });
       else docs.push(this.document(lineOf));
+    }
+    let from = 0;
+    for (const d of docs) {
+      if (d.end - from > this.maxDocumentChars) fail();
+      from = d.end;
     }
     return docs;
   }
@@ -166,6 +187,7 @@ class Reader {
     this.atMarker = false;
     while (this.pos < this.n) {
       const p = this.pos;
+      if (p - this.docFrom > this.maxDocumentChars) fail();
       let i = p;
       while (t.charCodeAt(i) === SPACE) i++;
       const e = this.lineEnd(i);
@@ -282,9 +304,9 @@ class Reader {
     if (c === 0x7c) return this.literal(indent, i, e); // |
     if (c === 0x5b || c === 0x7b) {
       // [ {
-      const f = this.flow(i, e);
-      this.restIsComment(f.after, e);
-      this.pos = this.next(e);
+      const f = this.flow(i, e, indent);
+      this.restIsComment(f.after, f.e);
+      this.pos = this.next(f.e);
       return f.value;
     }
     if (isIndicator(c)) {
@@ -439,76 +461,150 @@ class Reader {
     }
   }
 
-  /** A one-line flow sequence or mapping of scalars (no nesting). */
-  private flow(at: number, e: number): { value: unknown; after: number } {
+  /**
+   * A flow collection opening at `at`, on a line whose content ends at `e`, inside a block node
+   * indented `indent`. Collections nest; the collection may run over several lines, each indented
+   * more than `indent` (the `yaml` package and go-yaml accept that; go-yaml, which checks no
+   * indentation inside flow collections, also accepts less, the `yaml` package does not). Scalars stay on one line: a plain or quoted scalar broken over lines
+   * (folded) is left to the full parser. Returns the value, where it ends and the end of the line
+   * it ends on.
+   */
+  private flow(at: number, e: number, indent: number): { value: unknown; after: number; e: number } {
+    this.fi = at;
+    this.fe = e;
+    this.fIndent = indent;
+    this.fLevel = 0;
+    const value = this.flowCollection();
+    return { value, after: this.fi, e: this.fe };
+  }
+
+  /** The flow collection at `fi` (`[` or `{`). */
+  private flowCollection(): unknown {
+    this.enter();
+    this.fLevel++;
     const t = this.text;
-    const isSeq = t.charCodeAt(at) === 0x5b;
+    const isSeq = t.charCodeAt(this.fi) === 0x5b;
     const close = isSeq ? 0x5d : 0x7d;
     const seq: unknown[] = [];
     const map: Record<string, unknown> = {};
-    let i = at + 1;
-    const skip = (): void => {
-      while (i < e && t.charCodeAt(i) === SPACE) i++;
-    };
-    skip();
-    if (t.charCodeAt(i) === close && i < e) return { value: isSeq ? seq : map, after: i + 1 };
-    for (;;) {
-      skip();
-      let key: string | undefined;
-      if (!isSeq) {
-        const k = this.flowScalar(i, e, true);
-        if (typeof k.value !== 'string' || k.value === '__proto__' || Object.prototype.hasOwnProperty.call(map, k.value)) fail();
-        key = k.value;
-        if (k.after - i > MAX_KEY_CHARS) fail();
-        i = k.after;
-        if (t.charCodeAt(i) !== COLON || t.charCodeAt(i + 1) !== SPACE || i + 1 >= e) fail();
-        i += 2;
-        skip();
+    this.fi++;
+    this.flowSpace();
+    if (t.charCodeAt(this.fi) !== close) {
+      for (;;) {
+        if (isSeq) seq.push(this.flowValue());
+        else {
+          const at = this.fi;
+          const k = this.flowScalar(true);
+          if (typeof k !== 'string' || k === '__proto__' || Object.prototype.hasOwnProperty.call(map, k)) fail();
+          if (this.fi - at > MAX_KEY_CHARS) fail();
+          // `key: value` with the key and its `:` on one line, a space after the `:`.
+          if (t.charCodeAt(this.fi) !== COLON || this.fi + 1 >= this.fe || t.charCodeAt(this.fi + 1) !== SPACE) fail();
+          this.fi += 2;
+          this.flowSpace();
+          map[k] = this.flowValue();
+        }
+        this.flowSpace();
+        const c = t.charCodeAt(this.fi);
+        if (c === close) break;
+        if (c !== 0x2c) fail(); // ,
+        this.fi++;
+        this.flowSpace();
+        if (t.charCodeAt(this.fi) === close) break; // a trailing comma
       }
-      const v = this.flowScalar(i, e, false);
-      i = v.after;
-      if (key === undefined) seq.push(v.value);
-      else map[key] = v.value;
-      skip();
-      const c = t.charCodeAt(i);
-      if (i >= e) fail();
-      if (c === close) return { value: isSeq ? seq : map, after: i + 1 };
-      if (c !== 0x2c) fail(); // ,
-      i++;
-      skip();
-      if (t.charCodeAt(i) === close && i < e) return { value: isSeq ? seq : map, after: i + 1 }; // a trailing comma
+    }
+    this.fi++;
+    this.depth--;
+    this.fLevel--;
+    return isSeq ? seq : map;
+  }
+
+  /**
+   * Skips spaces, comments and line breaks inside a flow collection, leaving `fi` at the next
+   * character of content (never at a line end). Fails at the end of the text and on a line not
+   * indented more than the block node holding the collection.
+   */
+  private flowSpace(): void {
+    const t = this.text;
+    for (;;) {
+      while (this.fi < this.fe && t.charCodeAt(this.fi) === SPACE) this.fi++;
+      if (this.fi < this.fe && !(t.charCodeAt(this.fi) === HASH && t.charCodeAt(this.fi - 1) === SPACE)) return;
+      // The line ends here (or a comment ends it): go on with the next line that has content.
+      for (;;) {
+        const p = this.next(this.fe);
+        if (p >= this.n) fail();
+        let i = p;
+        while (t.charCodeAt(i) === SPACE) i++;
+        const le = this.lineEnd(i);
+        this.fi = i;
+        this.fe = le;
+        if (i === le) continue; // a blank line
+        // Lines inside are indented more than the block node; the outermost collection's closing
+        // bracket may be as indented as it (the `yaml` package allows that one case).
+        const c = t.charCodeAt(i);
+        if (i - p < this.fIndent || (i - p === this.fIndent && !(this.fLevel === 1 && (c === 0x5d || c === 0x7d)))) fail();
+        if (c === HASH) continue; // a comment line
+        break;
+      }
     }
   }
 
-  /** A scalar inside a flow collection: quoted, or plain (keys made of safe characters only). */
-  private flowScalar(at: number, e: number, isKey: boolean): { value: unknown; after: number } {
+  /** Whether the line after the one ending at `e` starts, after spaces, with `,`, `]` or `}`. */
+  private nextLineEndsFlowItem(e: number): boolean {
+    let i = this.next(e);
+    while (this.text.charCodeAt(i) === SPACE) i++;
+    const c = this.text.charCodeAt(i);
+    return c === 0x2c || c === 0x5d || c === 0x7d;
+  }
+
+  /** A value inside a flow collection: a nested collection or a scalar. */
+  private flowValue(): unknown {
+    const c = this.text.charCodeAt(this.fi);
+    return c === 0x5b || c === 0x7b ? this.flowCollection() : this.flowScalar(false);
+  }
+
+  /**
+   * A scalar inside a flow collection, on one line: quoted, or plain (keys made of safe characters
+   * only). Leaves `fi` after it (trailing spaces not included).
+   */
+  private flowScalar(isKey: boolean): unknown {
     const t = this.text;
+    const at = this.fi;
+    const e = this.fe;
     const c = t.charCodeAt(at);
-    if (at >= e) fail();
-    if (c === DQUOTE) return this.doubleQuoted(at, e);
-    if (c === SQUOTE) return this.singleQuoted(at, e);
+    if (c === DQUOTE || c === SQUOTE) {
+      const q = c === DQUOTE ? this.doubleQuoted(at, e) : this.singleQuoted(at, e);
+      this.fi = q.after;
+      return q.value;
+    }
     let i = at + 1;
     if (isKey) {
       if (!isKeyChar(c) || c === DASH) fail();
       while (i < e && isKeyChar(t.charCodeAt(i))) i++;
     } else {
-      // A plain value: `-x`, `:x` and `?x` are scalars, other indicators are not read here. It ends at a
-      // flow indicator, or at a `:` that separates a key (`[a: b]`, declined by the caller).
-      if (isIndicator(c) && !((c === DASH || c === COLON || c === 0x3f) && at + 1 < e && !isFlowIndicator(t.charCodeAt(at + 1)) && t.charCodeAt(at + 1) !== SPACE)) fail();
+      // A plain value. In a flow collection go-yaml (scannerc.go) reads `?` and `:` as indicators
+      // where the `yaml` package reads text: `[?a]` is a mapping to go-yaml, `[:a]` an error, and a
+      // plain scalar ends at `?` (`[http://x/?q=1]` is an error), so all three are left to the full
+      // parser. `-x` is a scalar. A plain scalar ends at a flow indicator or at a `:` that separates
+      // a key (`[a: b]`, declined by the caller).
+      if (isIndicator(c) && !(c === DASH && at + 1 < e && !isFlowIndicator(t.charCodeAt(at + 1)) && t.charCodeAt(at + 1) !== SPACE)) fail();
       for (; i < e; i++) {
         const ch = t.charCodeAt(i);
         if (isFlowIndicator(ch)) break;
+        if (ch === 0x3f) fail(); // ?
         if (ch === COLON && (i + 1 >= e || t.charCodeAt(i + 1) === SPACE || isFlowIndicator(t.charCodeAt(i + 1)))) break;
-        if (ch === HASH && t.charCodeAt(i - 1) === SPACE) fail(); // a comment inside the collection
+        if (ch === HASH && t.charCodeAt(i - 1) === SPACE) fail(); // a comment inside a scalar's line
       }
+      // A plain scalar that reaches the end of its line continues on the next (folded) unless
+      // that line starts with `,`, `]` or `}`; further cases are left to the full parser.
+      if (i >= e && !this.nextLineEndsFlowItem(e)) fail();
     }
     let stop = i;
     while (t.charCodeAt(stop - 1) === SPACE) stop--;
     const s = t.slice(at, stop);
-    if (s.includes(' #')) fail();
     const value = resolvePlain(s);
     if (isKey && typeof value !== 'string') fail();
-    return { value, after: stop };
+    this.fi = stop;
+    return value;
   }
 
   /**

@@ -55,10 +55,12 @@ export const ALIAS_EXPANSION_SLACK = 100_000;
 export const MAX_TOKENS = 4_000_000;
 
 /**
- * Texts up to this long are first given to the fast reader (fast-yaml.ts). The bound keeps every
- * text it accepts far below the token budget, so the two parsers agree on what is too large.
+ * The fast reader (fast-yaml.ts) reads texts of any length, but a document longer than this (its
+ * text from the end of the one before) sends the file to the full parser. The bound keeps every
+ * document it accepts far below the token budget, which is per document, so the two parsers agree
+ * on what is too large. The fast reader is linear in the text: one pass, no backtracking.
  */
-const FAST_MAX_CHARS = MAX_TOKENS / 4;
+const FAST_MAX_DOCUMENT_CHARS = MAX_TOKENS / 4;
 
 // The failsafe schema keeps every scalar a string with its style: k8s-value.ts gives them their values
 // as Kubernetes does (YAML 1.1), and handles merge keys and duplicate keys as go-yaml does.
@@ -217,7 +219,7 @@ function parseText(out: LoadedFile, text: string, fast: boolean, attempt = 0): L
     });
     return out;
   }
-  if (fast && text.length <= FAST_MAX_CHARS && readFast(out, text)) {
+  if (fast && readFast(out, text)) {
     out.parser = 'fast';
     return out;
   }
@@ -360,7 +362,7 @@ function invalidSeparators(out: LoadedFile, text: string, lc: Lines): void {
  * having changed nothing, when the file needs the full parser.
  */
 function readFast(out: LoadedFile, text: string): boolean {
-  const docs = readFastYaml(text);
+  const docs = readFastYaml(text, FAST_MAX_DOCUMENT_CHARS);
   if (!docs) return false;
   for (const { value } of docs) {
     if (value !== null && (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string' || /List$/.test(value.kind))) return false;
