@@ -29,7 +29,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_DEPTH, MAX_FILE_BYTES, MAX_TOKENS, parseEmbeddedYaml } from '../src/load/parse.js';
+import { MAX_DEPTH, MAX_INPUT_BYTES, MAX_TOKENS, parseEmbeddedYaml } from '../src/load/parse.js';
 import { lintPaths, runCli, type CliRun } from './helpers.js';
 
 const CASES = path.join(__dirname, 'hostile', 'cases');
@@ -248,7 +248,7 @@ describe('resource exhaustion (generated)', () => {
     w('big-30mb.yaml', `${HEAD}  big: |\n${`    ${'x'.repeat(76)}\n`.repeat(bigLines)}---\n${SE('after-big')}`);
     // Over the size limit (sparse: nothing is written, and nothing may be read).
     const fd = openSync(path.join(dir, 'over-limit.yaml'), 'w');
-    ftruncateSync(fd, MAX_FILE_BYTES + 1024);
+    ftruncateSync(fd, MAX_INPUT_BYTES + 1024);
     closeSync(fd);
     // More lexical tokens in one document than the parser may hold in memory.
     w('too-many-tokens.yaml', `${HEAD}  x:\n${'  - 1\n'.repeat(Math.ceil(MAX_TOKENS / 4))}`);
@@ -268,7 +268,7 @@ describe('resource exhaustion (generated)', () => {
     ['long-line.yaml', 'schema-violation@14:3', /Unknown field "bogus"/],
     ['long-line-finding.json', `schema-violation@1:${WIDE.indexOf('"bogus"') + 1}`, /Unknown field "bogus"/],
     ['big-30mb.yaml', `schema-violation@${6 + bigLines + 8}:3`, /Unknown field "bogus"/],
-    ['over-limit.yaml', 'not-a-manifest@1:1', /over the 32 MiB limit/],
+    ['over-limit.yaml', 'not-a-manifest@1:1', /over the 256 MiB limit/],
     ['too-many-tokens.yaml', 'not-a-manifest@1:1', /more than 4,000,000 YAML tokens/],
   ];
 
@@ -298,7 +298,7 @@ describe('resource exhaustion (generated)', () => {
     const started = performance.now();
     const r = await cli(['--format', 'json', 'over-limit.yaml'], dir);
     expect(performance.now() - started).toBeLessThan(5_000);
-    expect(JSON.parse(r.stdout).findings[0].message).toMatch(/32\.0 MiB, over the 32 MiB limit/);
+    expect(JSON.parse(r.stdout).findings[0].message).toMatch(/256\.0 MiB, over the 256 MiB limit/);
   });
 
   it('the text reporter stays small when one message is huge', async () => {
@@ -421,7 +421,7 @@ describe.skipIf(IS_WINDOWS)('file-system oddities', () => {
   it('a file named on the command line may be a pipe or a device, read up to the size limit', async () => {
     const r = await cli(['--format', 'json', 'zero.yaml'], dir);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).findings[0].message).toMatch(/larger than the 32 MiB limit/);
+    expect(JSON.parse(r.stdout).findings[0].message).toMatch(/larger than the 256 MiB limit/);
   });
 
   describe('the installed entry point, offline and read-only', () => {
@@ -435,10 +435,13 @@ describe.skipIf(IS_WINDOWS)('file-system oddities', () => {
       expect(r.status).not.toBe(0);
     });
 
-    it.skipIf(!built)('reads at most 32 MiB of standard input', () => {
-      const r = spawnSync(process.execPath, [BIN, '-', '--format', 'json'], { input: Buffer.alloc(MAX_FILE_BYTES + 8 * 1024 * 1024, 0x61), encoding: 'utf8', timeout: 60_000 });
+    it.skipIf(!built)('reads at most 256 MiB of standard input', () => {
+      // /dev/zero never ends: the reader must stop one byte after the limit.
+      const zero = openSync('/dev/zero', 'r');
+      const r = spawnSync(process.execPath, [BIN, '-', '--format', 'json'], { stdio: [zero, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+      closeSync(zero);
       expect(r.status).toBe(0);
-      expect(JSON.parse(r.stdout).findings[0].message).toMatch(/larger than the 32 MiB limit/);
+      expect(JSON.parse(r.stdout).findings[0].message).toMatch(/larger than the 256 MiB limit/);
     });
 
     it.skipIf(!built)('opens no network connection and writes none of its inputs, in any format', () => {

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { discover, toDisplayPath } from './discover.js';
-import { MAX_FILE_BYTES, OWN_REPORT, parseFile, skippedFile, type LoadedFile } from './parse.js';
+import { MAX_INPUT_BYTES, OWN_REPORT, parseFile, skippedFile, type LoadedFile } from './parse.js';
 import { parseAll } from './pool.js';
 import { UNREADABLE } from './read.js';
 
@@ -37,12 +37,7 @@ export async function loadInputs(paths: string[], cwd: string, opts: { ignorePat
   const found = discover(paths, cwd, opts.ignorePaths ?? []);
   const files: LoadedFile[] = [];
   let stdinParseMs = 0;
-  if (found.stdin) {
-    const bytes = opts.stdinText ? opts.stdinText() : readFileSync(0);
-    const t = performance.now();
-    files.push(parseFile({ path: '<stdin>', displayPath: '<stdin>' }, bytes));
-    stdinParseMs = performance.now() - t;
-  }
+  const stdinBytes = found.stdin ? (opts.stdinText ? opts.stdinText() : readFileSync(0)) : undefined;
   const entries: { abs: string; loaded?: LoadedFile }[] = found.files.map((abs) => ({ abs }));
   for (const d of found.unreadableDirs) {
     const file = { path: d.path, displayPath: toDisplayPath(d.path, cwd) };
@@ -50,7 +45,12 @@ export async function loadInputs(paths: string[], cwd: string, opts: { ignorePat
   }
   entries.sort((a, b) => (a.abs < b.abs ? -1 : a.abs > b.abs ? 1 : 0));
   const jobs = entries.filter((e) => !e.loaded).map((e) => ({ abs: e.abs, displayPath: toDisplayPath(e.abs, cwd), explicit: found.explicit.has(e.abs) }));
-  checkMemoryBudget(jobs.map((j) => j.abs));
+  checkMemoryBudget(jobs.map((j) => j.abs), stdinBytes && stdinBytes.length <= MAX_INPUT_BYTES ? stdinBytes.length : 0);
+  if (stdinBytes) {
+    const t = performance.now();
+    files.push(parseFile({ path: '<stdin>', displayPath: '<stdin>' }, stdinBytes));
+    stdinParseMs = performance.now() - t;
+  }
   const { files: parsed, threads, parseMs, mainParseMs } = await parseAll(jobs);
   let next = 0;
   const pathErrors = [...found.errors];
@@ -85,12 +85,12 @@ export const HEAP_FIXED_BYTES = 96 * 1048576;
 export const HEAP_BYTES_PER_INPUT_BYTE = 20;
 
 /** Refuses, before parsing, an input whose model would not fit under the V8 heap limit. */
-function checkMemoryBudget(files: string[]): void {
-  let total = 0;
+function checkMemoryBudget(files: string[], stdinBytes: number): void {
+  let total = stdinBytes;
   for (const f of files) {
     try {
       const st = statSync(f);
-      if (st.isFile() && st.size <= MAX_FILE_BYTES) total += st.size;
+      if (st.isFile() && st.size <= MAX_INPUT_BYTES) total += st.size;
     } catch {
       // Not readable: skipped with a notice later.
     }
@@ -101,6 +101,6 @@ function checkMemoryBudget(files: string[]): void {
   const mb = (n: number) => `${Math.round(n / 1048576).toLocaleString('en-US')} MiB`;
   const needed = Math.ceil((estimate * 1.25) / 1048576 / 1024) * 1024;
   throw new InputTooLargeError(
-    `the input (${mb(total)} in ${files.length.toLocaleString('en-US')} files) needs about ${mb(estimate)} of memory, more than this process's ${mb(limit)} heap limit; lint it in parts, or raise the limit with NODE_OPTIONS=--max-old-space-size=${needed}`,
+    `the input (${mb(total)} in ${(files.length + (stdinBytes > 0 ? 1 : 0)).toLocaleString('en-US')} files) needs about ${mb(estimate)} of memory, more than this process's ${mb(limit)} heap limit; lint it in parts, or raise the limit with NODE_OPTIONS=--max-old-space-size=${needed}`,
   );
 }

@@ -29,8 +29,18 @@ export interface LoadedFile {
   parser?: 'fast' | 'full';
 }
 
-/** Files larger than this are skipped with a notice rather than parsed. */
-export const MAX_FILE_BYTES = 32 * 1024 * 1024;
+/**
+ * One input (a file, or standard input) larger than this is skipped with a notice rather than read.
+ * `helm template` of a whole platform is one stream, so the bound is on the input, not on its
+ * documents, and far above the common case; it stays below V8's longest string (2^29 UTF-16
+ * units). Before parsing, the memory check (index.ts) refuses inputs whose model would not fit.
+ */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+/**
+ * One document larger than this is not linted: it gets a finding at its first line and the other
+ * documents of its input are linted. Documents are cut at `---` lines, as kubectl cuts a stream.
+ */
+export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
 /**
  * Deepest nesting of collections read. Manifests rarely pass 30 levels; the limit is checked on
  * the parser's tokens (built without recursion) before anything recursive sees the document, so
@@ -122,9 +132,9 @@ export function skippedFile(file: SourceFile, reason: string): LoadedFile {
 }
 
 function decodeAndParse(out: LoadedFile, bytes: Buffer, fast: boolean): LoadedFile {
-  if (bytes.length > MAX_FILE_BYTES) {
+  if (bytes.length > MAX_INPUT_BYTES) {
     // Standard input is read up to one byte over the limit; files are measured before reading (read.ts).
-    out.skipped = `the input is larger than the ${MAX_FILE_BYTES / 1048576} MiB limit`;
+    out.skipped = `the input is larger than the ${MAX_INPUT_BYTES / 1048576} MiB limit`;
     out.problems.push({ ruleId: 'not-a-manifest', message: `Skipped: ${out.skipped}.`, range: FIRST });
     return out;
   }
@@ -195,9 +205,59 @@ function decodedText(out: LoadedFile, decoded: string, fast: boolean): LoadedFil
   }
   // A lone CR ends a line for go-yaml (and YAML); the `yaml` package reads it as text. Replacing it
   // with LF keeps every offset.
-  const text = decoded.indexOf('\r') === -1 ? decoded : decoded.replace(/\r(?!\n)/g, '\n');
+  const text = withoutOversizedDocuments(out, decoded.indexOf('\r') === -1 ? decoded : decoded.replace(/\r(?!\n)/g, '\n'));
   out.text = text;
-  return parseText(out, text, fast);
+  const sizeProblems = [...out.problems];
+  const parsed = parseText(out, text, fast);
+  // A second reading (parseText's retry) starts from an empty LoadedFile.
+  if (parsed !== out) parsed.problems.unshift(...sizeProblems.filter((p) => !parsed.problems.includes(p)));
+  return parsed;
+}
+
+/** A bare `---` line (blanks or a comment after it), where kubectl's YAMLReader cuts a stream. */
+const SEPARATOR_LINE = /^---[ \t]*(?:#[^\n]*)?$/gm;
+
+/**
+ * The text with every document over MAX_DOCUMENT_BYTES emptied (its lines kept as empty lines, so
+ * that every later position stays where it was), each reported at its first line. The `---` line
+ * and the comment lines that open the document are kept (helm's `# Source:` header).
+ */
+function withoutOversizedDocuments(out: LoadedFile, text: string): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a shorter text has no document over the limit.
+  if (text.length * 3 <= MAX_DOCUMENT_BYTES) return text;
+  const cuts = [0];
+  SEPARATOR_LINE.lastIndex = 0;
+  for (let m = SEPARATOR_LINE.exec(text); m; m = SEPARATOR_LINE.exec(text)) if (m.index > 0) cuts.push(m.index);
+  cuts.push(text.length);
+  let result = '';
+  let from = 0;
+  let line = 1;
+  let lineAt = 0;
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [start, end] = [cuts[i]!, cuts[i + 1]!];
+    if ((end - start) * 3 <= MAX_DOCUMENT_BYTES) continue;
+    const bytes = Buffer.byteLength(text.slice(start, end));
+    if (bytes <= MAX_DOCUMENT_BYTES) continue;
+    // Keep the opening `---` line and the comment and blank lines after it.
+    let keep = start;
+    while (keep < end) {
+      const lineEnd = text.indexOf('\n', keep);
+      const next = lineEnd === -1 || lineEnd >= end ? end : lineEnd + 1;
+      const content = text.slice(keep, next).trim();
+      if (!(keep === start && text.startsWith('---', start)) && content !== '' && !content.startsWith('#')) break;
+      keep = next;
+    }
+    for (let j = text.indexOf('\n', lineAt); j !== -1 && j < keep; j = text.indexOf('\n', j + 1)) line++;
+    lineAt = keep;
+    out.problems.push({
+      ruleId: 'not-a-manifest',
+      message: `Skipped the document at line ${line}: it is ${(bytes / 1048576).toFixed(1)} MiB, over the ${MAX_DOCUMENT_BYTES / 1048576} MiB limit for one document (split it); the other documents were linted.`,
+      range: { line, column: 1, endLine: line, endColumn: 1 },
+    });
+    result += text.slice(from, keep) + text.slice(keep, end).replace(/[^\n]+/g, '');
+    from = end;
+  }
+  return from === 0 ? text : result + text.slice(from);
 }
 
 function parseText(out: LoadedFile, text: string, fast: boolean, attempt = 0): LoadedFile {

@@ -1,5 +1,8 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { MAX_FILE_BYTES } from './parse.js';
+import { MAX_DOCUMENT_BYTES, MAX_INPUT_BYTES } from './parse.js';
+
+/** A settings file (the config, a MeshConfig, a baseline) is one document: the same bound. */
+const MAX_SETTINGS_BYTES = MAX_DOCUMENT_BYTES;
 
 /** How the reason of every skip for a read failure begins (the file exists but cannot be read). */
 export const UNREADABLE = 'the file could not be read';
@@ -12,7 +15,7 @@ export type ReadResult =
   | { kind: 'skip'; reason: string };
 
 /**
- * Reads one input file, read-only and bounded: never more than MAX_FILE_BYTES + 1 bytes, never
+ * Reads one input file, read-only and bounded: never more than MAX_INPUT_BYTES + 1 bytes, never
  * blocking on a FIFO or device met while walking a directory (only a path named on the command
  * line may be a pipe, e.g. `<(helm template …)`). Never throws.
  */
@@ -26,7 +29,7 @@ export function readInput(abs: string, explicit: boolean): ReadResult {
   }
   if (st.isDirectory()) return { kind: 'directory' };
   if (!readable(st, explicit)) return { kind: 'skip', reason: `it is ${kindOf(st)}, not a regular file` };
-  if (st.isFile() && st.size > MAX_FILE_BYTES) return { kind: 'skip', reason: tooLarge(st.size) };
+  if (st.isFile() && st.size > MAX_INPUT_BYTES) return { kind: 'skip', reason: tooLarge(st.size) };
   let fd: number;
   try {
     // O_NONBLOCK: should the path have become a FIFO since the stat, the open does not hang.
@@ -39,9 +42,9 @@ export function readInput(abs: string, explicit: boolean): ReadResult {
     const fst = fstatSync(fd);
     if (fst.isDirectory()) return { kind: 'directory' };
     if (!readable(fst, explicit)) return { kind: 'skip', reason: `it is ${kindOf(fst)}, not a regular file` };
-    if (fst.isFile() && fst.size > MAX_FILE_BYTES) return { kind: 'skip', reason: tooLarge(fst.size) };
-    const bytes = readBounded(fd, fst.isFile() ? fst.size : 65536, MAX_FILE_BYTES + 1);
-    if (bytes.length > MAX_FILE_BYTES) return { kind: 'skip', reason: tooLarge(bytes.length, true) };
+    if (fst.isFile() && fst.size > MAX_INPUT_BYTES) return { kind: 'skip', reason: tooLarge(fst.size) };
+    const bytes = readBounded(fd, fst.isFile() ? fst.size : 65536, MAX_INPUT_BYTES + 1);
+    if (bytes.length > MAX_INPUT_BYTES) return { kind: 'skip', reason: tooLarge(bytes.length, true) };
     return { kind: 'bytes', bytes };
   } catch (e) {
     return { kind: 'skip', reason: `the file could not be read (${readError(e)})` };
@@ -55,11 +58,11 @@ export function readInput(abs: string, explicit: boolean): ReadResult {
 }
 
 /**
- * Standard input, up to MAX_FILE_BYTES + 1 bytes (more is not read: the file is then skipped as too
+ * Standard input, up to MAX_INPUT_BYTES + 1 bytes (more is not read: the file is then skipped as too
  * large, as a file would be). A non-blocking stdin (EAGAIN) is waited for, not taken as empty.
  */
 export function readStdinBounded(): Buffer {
-  return readBounded(0, 65536, MAX_FILE_BYTES + 1, true);
+  return readBounded(0, 65536, MAX_INPUT_BYTES + 1, true);
 }
 
 /** Reads until end of file or `limit` bytes. */
@@ -94,7 +97,7 @@ function readable(st: Stats, explicit: boolean): boolean {
 }
 
 function tooLarge(size: number, atLeast = false): string {
-  const limit = `${MAX_FILE_BYTES / 1048576} MiB`;
+  const limit = `${MAX_INPUT_BYTES / 1048576} MiB`;
   return atLeast ? `the file is larger than the ${limit} limit` : `the file is ${(size / 1048576).toFixed(1)} MiB, over the ${limit} limit`;
 }
 
@@ -143,7 +146,7 @@ function readError(e: unknown): string {
 
 /**
  * Reads a settings file (the config, a MeshConfig, a baseline) the way inputs are read: a regular
- * file only (a FIFO or `/dev/zero` would block or never end), at most MAX_FILE_BYTES, decoded as
+ * file only (a FIFO or `/dev/zero` would block or never end), at most MAX_SETTINGS_BYTES, decoded as
  * UTF-8 (a byte-order mark is dropped) or as UTF-16 with a byte-order mark. Never throws: the
  * error is one phrase to follow the file's name ("no such file", "is a named pipe (FIFO), …").
  */
@@ -157,14 +160,14 @@ export function readSettingsFile(abs: string): { text: string } | { error: strin
   }
   if (st.isDirectory()) return { error: 'is a directory' };
   if (!st.isFile()) return { error: `is ${kindOf(st)}, not a regular file` };
-  if (st.size > MAX_FILE_BYTES) return { error: `is ${(st.size / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit` };
+  if (st.size > MAX_SETTINGS_BYTES) return { error: `is ${(st.size / 1048576).toFixed(1)} MiB, over the ${MAX_SETTINGS_BYTES / 1048576} MiB limit` };
   let bytes: Buffer;
   let fd: number | undefined;
   try {
     fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
     const fst = fstatSync(fd);
     if (!fst.isFile()) return { error: `is ${kindOf(fst)}, not a regular file` };
-    bytes = readBounded(fd, fst.size, MAX_FILE_BYTES + 1);
+    bytes = readBounded(fd, fst.size, MAX_SETTINGS_BYTES + 1);
   } catch (e) {
     return { error: openError(abs, e).replace(/^the file could not be read \((.*)\)$/, '$1') };
   } finally {
@@ -176,7 +179,7 @@ export function readSettingsFile(abs: string): { text: string } | { error: strin
       }
     }
   }
-  if (bytes.length > MAX_FILE_BYTES) return { error: `is larger than the ${MAX_FILE_BYTES / 1048576} MiB limit` };
+  if (bytes.length > MAX_SETTINGS_BYTES) return { error: `is larger than the ${MAX_SETTINGS_BYTES / 1048576} MiB limit` };
   return decodeSettingsText(bytes);
 }
 
