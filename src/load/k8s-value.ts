@@ -149,9 +149,31 @@ export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (off
     const out: unknown[] = [];
     for (const item of seq.items) {
       const lenient = flowScalarWithColon(item as Node, seq);
+      if (lenient === undefined && seq.flow) flowIndicatorInPlain(item);
       out.push(lenient ?? value(item));
     }
     return out;
+  };
+
+  /**
+   * In a flow collection go-yaml reads `?` and a leading `:` as indicators where the `yaml` package
+   * reads text (scannerc.go: yaml_parser_fetch_next_token takes `?` and `:` in flow context as the
+   * key and value indicators whatever follows; yaml_parser_scan_plain_scalar ends a plain scalar
+   * at `?` there). `[http://x/?q=1]` and `[:a]` are errors to Kubernetes; `[?a]` is the map
+   * `{a: null}` to it, reported and read here as written.
+   */
+  const flowIndicatorInPlain = (node: unknown, close = ']'): void => {
+    if (isPair(node)) {
+      flowIndicatorInPlain(node.key, close);
+      flowIndicatorInPlain(node.value, close);
+      return;
+    }
+    if (!isScalar(node) || node.type !== 'PLAIN' || node.tag !== undefined || !node.range) return;
+    const src = typeof node.source === 'string' ? node.source : '';
+    const quote = 'quote it to keep it a string';
+    if (src.startsWith(':')) fatal(`\`${src.slice(0, 40)}\`: in a flow collection go-yaml reads a leading \`:\` as the value indicator, so Kubernetes rejects the document (did not find expected node content); ${quote}`, node);
+    if (src.indexOf('?', 1) !== -1) fatal(`\`${src.slice(0, 40)}\`: in a flow collection go-yaml ends a plain scalar at \`?\`, so Kubernetes rejects the document (did not find expected ',' or '${close}'); ${quote}`, node);
+    if (src.startsWith('?')) problems.push({ message: `\`${src.slice(0, 40)}\`: in a flow collection go-yaml reads a leading \`?\` as the key indicator, so Kubernetes reads a one-key map here, not this string; ${quote}`, range: [node.range[0], node.range[1]] });
   };
 
   /**
@@ -199,6 +221,7 @@ export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (off
     const written = new Map<string, Pair>();
     for (const item of map.items) {
       const pair = item as Pair;
+      if (map.flow) flowIndicatorInPlain(pair, '}');
       if (isMergeKey(pair.key)) {
         merge(out, pair.value, pair.key as Node);
         continue;
