@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --sizes 10000,100000 --shapes tree,stream,flow,large --runs 3 --no-corners --corner-size N]
+// npm run bench [-- --quick] [-- --sizes 10000,100000 --shapes tree,stream,flow,large --runs 3 --no-corners --corner-size N --no-yaml-floor]
 // Generates each input shape (scripts/gen-shapes.mjs) at each size and prints, side by side, the
 // js-yaml floor (js-yaml reading and parsing the same bytes in a fresh process), the `yaml` package
 // floor, the linter's own read+parse, the full lint and peak memory; then the corners that once
@@ -24,6 +24,8 @@ const sizes = opt('--sizes', quick ? '10000' : '10000,100000').split(',').map(Nu
 const shapes = opt('--shapes', SHAPES.join(',')).split(',');
 const runs = Number(opt('--runs', quick ? '1' : '3'));
 const corners = !args.includes('--no-corners');
+// The `yaml` package floor is the slowest measurement (no target depends on it): --no-yaml-floor leaves it out.
+const yamlFloor = !args.includes('--no-yaml-floor');
 // The corners at the sizes that once took minutes or ran out of memory (quick: a quarter).
 // --corner-size N gives every corner size N.
 const cornerSize = opt('--corner-size', undefined);
@@ -109,7 +111,7 @@ for (const size of sizes) {
     let timing = {};
     for (let i = 0; i < n; i++) {
       jsyaml.push(timed([path.join(root, 'scripts', 'bench-jsyaml.mjs'), floorArg(target)], target.stdin));
-      yaml.push(timed([path.join(root, 'scripts', 'bench-parse.mjs'), floorArg(target)], target.stdin));
+      if (yamlFloor) yaml.push(timed([path.join(root, 'scripts', 'bench-parse.mjs'), floorArg(target)], target.stdin));
       own.push(timed([path.join(root, 'scripts', 'bench-parse.mjs'), floorArg(target), '--reader', 'own'], target.stdin));
       const f = timed(lintArgs(target), target.stdin);
       full.push(f);
@@ -128,7 +130,7 @@ for (const size of sizes) {
       findings,
       jsyamlMs: median(jsyaml.map((b) => b.ms)),
       jsyamlRss: median(jsyaml.map((b) => b.rss)),
-      yamlMs: median(yaml.map((b) => b.ms)),
+      yamlMs: yamlFloor ? median(yaml.map((b) => b.ms)) : NaN,
       ownMs: median(own.map((b) => b.ms)),
       fullMs: median(full.map((f) => f.ms)),
       fullRss: median(full.map((f) => f.rss)),
@@ -141,7 +143,7 @@ for (const size of sizes) {
     const where = target.stdin ? 'one stream on standard input' : `${num(target.files)} file${target.files > 1 ? 's' : ''}`;
     console.log(`${shape}: ${num(row.resources)} resources in ${where} (${(bytes / 1048576).toFixed(1)} MB, ${num(findings)} findings)`);
     console.log(`  js-yaml floor     : ${ms(row.jsyamlMs)}, peak ${mib(row.jsyamlRss)}`);
-    console.log(`  yaml floor        : ${ms(row.yamlMs)}`);
+    console.log(`  yaml floor        : ${yamlFloor ? ms(row.yamlMs) : 'not measured (--no-yaml-floor)'}`);
     console.log(`  own read+parse    : ${ms(row.ownMs)}   ${(row.ownMs / row.jsyamlMs).toFixed(2)}× js-yaml (target ≤ 2×: ${verdict(row.ownMs <= 2 * row.jsyamlMs)})`);
     const big = row.resources >= 100000 ? `   (target at 100k: < 5 s and < 1 GiB: ${verdict(row.fullMs < 5000 && row.fullRss < 1073741824)})` : '';
     console.log(`  full lint (json)  : ${ms(row.fullMs)}, peak ${mib(row.fullRss)}   ${(row.fullMs / row.jsyamlMs).toFixed(2)}× js-yaml${big}`);
