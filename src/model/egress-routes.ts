@@ -21,15 +21,14 @@
 import type { FieldPath, Resource } from '../types.js';
 import { ambientEgressFor, ambientVisibleEntries } from './ambient-egress.js';
 import { egressGatewayService, gatewaySelectsService, hostsSentOnward, routeIndex, type ServiceTarget } from './egress.js';
-import { isExternalHost, looksClusterLocal } from './external-hosts.js';
+import { forEachWorkloadUrl, isExternalHost, looksClusterLocal } from './external-hosts.js';
 import { gatewayApiModel, type GatewayApiGateway, type GatewayApiRoute } from './gateway-api.js';
 import { describeWorkload, gatewayModel, isGatewayWorkload } from './gateways.js';
 import { exportedTo, exportScope, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
 import type { GatewayInfo, RouteDestination, RouteRule, ServiceInfo, SidecarInfo, VirtualServiceInfo, Workload } from './kinds.js';
 import type { ClientTls, Mesh, PolicyDecision, RegistryStatus } from './mesh.js';
 import { registryOnlyEnforced, whyModeNotEnforced, workloadPolicy } from './policy.js';
-import { asArray, asString, at, isObject, labelsMatch } from './resource.js';
-import { extractUrlHosts } from './urls.js';
+import { at, labelsMatch } from './resource.js';
 
 export type HopKind = 'sidecar' | 'ztunnel' | 'waypoint' | 'egress-gateway' | 'upstream';
 
@@ -161,50 +160,24 @@ function expandUrlHost(mesh: Mesh, host: string, namespace: string): string {
   return host;
 }
 
-/** The URLs a workload's containers name, where workloadUrlRefs (external-hosts.ts) looks for them. */
+/** The URLs a workload's containers name (external-hosts.ts forEachWorkloadUrl) whose host stands outside the mesh. */
 function callsOf(mesh: Mesh, w: Workload, policy: PolicyDecision): Call[] {
   const out: Call[] = [];
   const seen = new Set<string>();
   const uncaptured = new Set((policy.dataPlane?.uncaptured ?? []).map((u) => u.container));
-  const add = (resource: Resource, path: FieldPath, text: unknown, what: string, isUncaptured: boolean) => {
-    if (typeof text !== 'string') return;
-    for (const u of extractUrlHosts(text)) {
+  forEachWorkloadUrl(
+    mesh,
+    w,
+    (host) => standsOutside(mesh, expandUrlHost(mesh, host, w.namespace)),
+    ({ url: u, resource, path, what, container }) => {
       const host = expandUrlHost(mesh, u.host, w.namespace);
-      if (!standsOutside(mesh, host)) continue;
       const key = `${resource.doc.file.path}\0${resource.doc.index}\0${path.join('\0')}\0${host}\0${u.port ?? ''}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) return;
       seen.add(key);
+      const isUncaptured = container !== undefined && uncaptured.has(container);
       out.push({ host, port: u.port, appTls: TLS_SCHEMES.has(u.scheme), scheme: u.scheme, resource, path, what, uncaptured: isUncaptured || undefined });
-    }
-  };
-  const configMap = (name: unknown) => (typeof name === 'string' ? mesh.get('ConfigMap', w.namespace, name) : undefined);
-  const addConfigMapKeys = (cm: Resource | undefined, keys: string[] | undefined, isUncaptured: boolean) => {
-    const data = cm && isObject(cm.raw.data) ? cm.raw.data : undefined;
-    if (!cm || !data) return;
-    for (const key of keys ?? Object.keys(data)) add(cm, ['data', key], data[key], `key ${key} of ${cm.ref}`, isUncaptured);
-  };
-  const ref = w.resource.ref;
-  for (const c of w.containers) {
-    const u = uncaptured.has(c);
-    asArray(c.value.env).forEach((e, i) => {
-      if (!isObject(e)) return;
-      add(w.resource, [...c.path, 'env', i, 'value'], e.value, `env ${asString(e.name) ?? `[${i}]`} of ${ref}`, u);
-      const cmRef = at(e, 'valueFrom', 'configMapKeyRef');
-      if (isObject(cmRef) && typeof cmRef.key === 'string') addConfigMapKeys(configMap(cmRef.name), [cmRef.key], u);
-    });
-    asArray(c.value.envFrom).forEach((e) => addConfigMapKeys(configMap(at(e, 'configMapRef', 'name')), undefined, u));
-    for (const field of ['command', 'args'] as const) {
-      asArray(c.value[field]).forEach((a, i) => add(w.resource, [...c.path, field, i], a, `${field}[${i}]${c.name ? ` of container ${c.name}` : ''} in ${ref}`, u));
-    }
-  }
-  for (const v of asArray(w.podSpec.volumes)) {
-    const sources = isObject(at(v, 'configMap')) ? [at(v, 'configMap')] : asArray(at(v, 'projected', 'sources')).map((s) => at(s, 'configMap'));
-    for (const src of sources) {
-      if (!isObject(src)) continue;
-      const items = Array.isArray(src.items) ? asArray(src.items).flatMap((it) => (typeof at(it, 'key') === 'string' ? [at(it, 'key') as string] : [])) : undefined;
-      addConfigMapKeys(configMap(src.name), items, false);
-    }
-  }
+    },
+  );
   return out;
 }
 

@@ -6,11 +6,11 @@ import { isEgressGateway, ruleClients, HostIndex } from './egress.js';
 import { gatewayModel, isGatewayWorkload } from './gateways.js';
 import { exportedTo, isValidDnsName, isWildcard } from './hosts.js';
 import { parseIp } from './ip.js';
-import type { ServiceEntryInfo, SidecarInfo } from './kinds.js';
+import type { ContainerInfo, ServiceEntryInfo, SidecarInfo, Workload } from './kinds.js';
 import { isIpLiteral, type Mesh, type PolicyDecision, type RegistryAnswer } from './mesh.js';
 import { asArray, asString, at, formatPath, isObject } from './resource.js';
 import { namespacePolicy, registryOnlyEnforced, whyModeNotEnforced, workloadPolicy } from './policy.js';
-import { extractUrlHosts } from './urls.js';
+import { extractUrlHosts, type UrlHost } from './urls.js';
 import { pushAll } from '../util/collections.js';
 
 export type HostRefKind = 'vs-host' | 'route-destination' | 'mirror' | 'dr-host' | 'gateway-host' | 'sidecar-egress' | 'external-name' | 'workload-url';
@@ -212,61 +212,87 @@ export function workloadUrlRefs(mesh: Mesh): HostReference[] {
 
 function collectWorkloadUrlRefs(mesh: Mesh): HostReference[] {
   const byKey = new Map<string, HostReference>();
-  const add = (resource: Resource, path: FieldPath, text: unknown, what: string, consumer: HostConsumer) => {
-    if (typeof text !== 'string') return;
-    for (const u of extractUrlHosts(text)) {
-      if (!isExternalHost(mesh, u.host)) continue;
-      const key = `${resource.doc.file.path}\0${resource.doc.index}\0${JSON.stringify(resource.doc.basePath)}\0${path.join('\0')}\0${u.host}`;
-      const existing = byKey.get(key);
-      if (existing) {
-        if (!existing.consumers.some((c) => c.who === consumer.who)) existing.consumers.push(consumer);
-        continue;
-      }
-      byKey.set(key, { kind: 'workload-url', origin: 'workload', resource, path, host: u.host, port: u.port, what, consumers: [consumer] });
-    }
-  };
   for (const w of mesh.workloads) {
     // Gateways are proxies themselves (their own hosts are collected from their Gateways); pods
     // outside the mesh call whatever they like, with no proxy to know the registry.
     if (isGatewayWorkload(w)) continue;
     const policy = workloadPolicy(mesh, w);
     if (policy.dataPlane?.kind === 'none') continue;
-    const ref = w.resource.ref;
-    const consumer: HostConsumer = { namespace: w.namespace, labels: w.labels, ignoresSidecar: false, policy, who: ref };
+    const consumer: HostConsumer = { namespace: w.namespace, labels: w.labels, ignoresSidecar: false, policy, who: w.resource.ref };
     // A container running as the proxy's UID or GID is not captured: no outbound mode applies to its calls.
     const uncaptured = new Map((policy.dataPlane?.uncaptured ?? []).map((u) => [u.container, { ...consumer, policy: { ...policy, uncaptured: u } }]));
-    const configMap = (name: unknown) => (typeof name === 'string' ? mesh.get('ConfigMap', w.namespace, name) : undefined);
-    const addConfigMapKeys = (cm: Resource | undefined, keys?: string[], by = consumer) => {
-      const data = cm && isObject(cm.raw.data) ? cm.raw.data : undefined;
-      if (!cm || !data) return;
-      for (const key of keys ?? Object.keys(data)) add(cm, ['data', key], data[key], `key ${key} of ${cm.ref}`, by);
-    };
-    for (const c of w.containers) {
-      const cv = c.value;
-      const consumerOfContainer = uncaptured.get(c) ?? consumer;
-      const inContainer = c.name ? ` of container ${c.name} in ${ref}` : ` of ${ref}`;
-      asArray(cv.env).forEach((e, i) => {
-        if (!isObject(e)) return;
-        const name = asString(e.name) ?? `[${i}]`;
-        add(w.resource, [...c.path, 'env', i, 'value'], e.value, `env ${name} of ${ref}`, consumerOfContainer);
-        const cmRef = at(e, 'valueFrom', 'configMapKeyRef');
-        if (isObject(cmRef) && typeof cmRef.key === 'string') addConfigMapKeys(configMap(cmRef.name), [cmRef.key], consumerOfContainer);
-      });
-      asArray(cv.envFrom).forEach((e) => addConfigMapKeys(configMap(at(e, 'configMapRef', 'name')), undefined, consumerOfContainer));
-      for (const field of ['command', 'args'] as const) {
-        asArray(cv[field]).forEach((a, i) => add(w.resource, [...c.path, field, i], a, `${field}[${i}]${inContainer}`, consumerOfContainer));
-      }
-    }
-    for (const v of asArray(w.podSpec.volumes)) {
-      const sources = isObject(at(v, 'configMap')) ? [at(v, 'configMap')] : asArray(at(v, 'projected', 'sources')).map((s) => at(s, 'configMap'));
-      for (const src of sources) {
-        if (!isObject(src)) continue;
-        const items = Array.isArray(src.items) ? asArray(src.items).flatMap((it) => (typeof at(it, 'key') === 'string' ? [at(it, 'key') as string] : [])) : undefined;
-        addConfigMapKeys(configMap(src.name), items);
-      }
-    }
+    forEachWorkloadUrl(
+      mesh,
+      w,
+      (host) => isExternalHost(mesh, host),
+      ({ url, resource, path, what, container }) => {
+        const by = (container && uncaptured.get(container)) ?? consumer;
+        const key = `${resource.doc.file.path}\0${resource.doc.index}\0${JSON.stringify(resource.doc.basePath)}\0${path.join('\0')}\0${url.host}`;
+        const existing = byKey.get(key);
+        if (existing) {
+          if (!existing.consumers.some((c) => c.who === by.who)) existing.consumers.push(by);
+          return;
+        }
+        byKey.set(key, { kind: 'workload-url', origin: 'workload', resource, path, host: url.host, port: url.port, what, consumers: [by] });
+      },
+    );
   }
   return [...byKey.values()];
+}
+
+/** A URL a workload's pods name, and where. */
+export interface WorkloadUrl {
+  url: UrlHost;
+  resource: Resource;
+  path: FieldPath;
+  /** For people: "env STRIPE_URL of Deployment shop/checkout", "key api of ConfigMap shop/urls". */
+  what: string;
+  /** The container that reads it; none for a ConfigMap mounted as a volume. */
+  container?: ContainerInfo;
+}
+
+/**
+ * Every URL in the places a workload's applications read addresses from, in this order per
+ * container: env values (and the ConfigMap key of a configMapKeyRef), the ConfigMaps of envFrom,
+ * command, args; then the ConfigMaps mounted as volumes, directly or projected (their `items`, else
+ * every key). Only the URLs whose host `keep` accepts are visited. Shared by the registry rules
+ * (external hosts) and the egress map (which also keeps Services standing for outside hosts).
+ */
+export function forEachWorkloadUrl(mesh: Mesh, w: Workload, keep: (host: string) => boolean, visit: (u: WorkloadUrl) => void): void {
+  const ref = w.resource.ref;
+  const add = (resource: Resource, path: FieldPath, text: unknown, what: string, container: ContainerInfo | undefined) => {
+    if (typeof text !== 'string') return;
+    for (const url of extractUrlHosts(text)) if (keep(url.host)) visit({ url, resource, path, what, container });
+  };
+  const configMap = (name: unknown) => (typeof name === 'string' ? mesh.get('ConfigMap', w.namespace, name) : undefined);
+  const addConfigMapKeys = (cm: Resource | undefined, keys: string[] | undefined, container: ContainerInfo | undefined) => {
+    const data = cm && isObject(cm.raw.data) ? cm.raw.data : undefined;
+    if (!cm || !data) return;
+    for (const key of keys ?? Object.keys(data)) add(cm, ['data', key], data[key], `key ${key} of ${cm.ref}`, container);
+  };
+  for (const c of w.containers) {
+    const cv = c.value;
+    const inContainer = c.name ? ` of container ${c.name} in ${ref}` : ` of ${ref}`;
+    asArray(cv.env).forEach((e, i) => {
+      if (!isObject(e)) return;
+      const name = asString(e.name) ?? `[${i}]`;
+      add(w.resource, [...c.path, 'env', i, 'value'], e.value, `env ${name} of ${ref}`, c);
+      const cmRef = at(e, 'valueFrom', 'configMapKeyRef');
+      if (isObject(cmRef) && typeof cmRef.key === 'string') addConfigMapKeys(configMap(cmRef.name), [cmRef.key], c);
+    });
+    asArray(cv.envFrom).forEach((e) => addConfigMapKeys(configMap(at(e, 'configMapRef', 'name')), undefined, c));
+    for (const field of ['command', 'args'] as const) {
+      asArray(cv[field]).forEach((a, i) => add(w.resource, [...c.path, field, i], a, `${field}[${i}]${inContainer}`, c));
+    }
+  }
+  for (const v of asArray(w.podSpec.volumes)) {
+    const sources = isObject(at(v, 'configMap')) ? [at(v, 'configMap')] : asArray(at(v, 'projected', 'sources')).map((s) => at(s, 'configMap'));
+    for (const src of sources) {
+      if (!isObject(src)) continue;
+      const items = Array.isArray(src.items) ? asArray(src.items).flatMap((it) => (typeof at(it, 'key') === 'string' ? [at(it, 'key') as string] : [])) : undefined;
+      addConfigMapKeys(configMap(src.name), items, undefined);
+    }
+  }
 }
 
 function uniqueBy<T>(items: T[], key: (t: T) => string): T[] {
