@@ -4,6 +4,7 @@
 import type { FieldPath, Resource } from '../types.js';
 import { isEgressGateway, ruleClients, HostIndex } from './egress.js';
 import { gatewayModel, isGatewayWorkload } from './gateways.js';
+import { describeExportTo } from './export-defaults.js';
 import { exportedTo, isValidDnsName, isWildcard } from './hosts.js';
 import { parseIp } from './ip.js';
 import type { ContainerInfo, ServiceEntryInfo, SidecarInfo, Workload } from './kinds.js';
@@ -399,7 +400,7 @@ export function registryFindings(mesh: Mesh, status: RegistryProblem['status']):
 /** "ServiceEntry infra/api (exportTo: ["."])" for messages, sorted for determinism. */
 export function describeEntries(entries: ServiceEntryInfo[]): string {
   return [...entries]
-    .map((se) => `${se.resource.ref}${se.exportTo ? ` (exportTo: ${JSON.stringify(se.exportTo)})` : ''}`)
+    .map((se) => `${se.resource.ref}${se.exportTo ? ` (${describeExportTo(se)})` : ''}`)
     .sort()
     .join(', ');
 }

@@ -116,6 +116,16 @@ export function exportScope(r: { namespace: string; exportTo?: readonly string[]
   return { all: false, namespaces: new Set(e.map((n) => (n === '.' ? r.namespace : n))) };
 }
 
+/** The namespaces of any of the scopes. */
+export function unionScopes(scopes: readonly ExportScope[]): ExportScope {
+  const namespaces = new Set<string>();
+  for (const s of scopes) {
+    if (s.all) return s;
+    for (const n of s.namespaces) namespaces.add(n);
+  }
+  return { all: false, namespaces };
+}
+
 /** Some namespace sees both. */
 export function scopesOverlap(a: ExportScope, b: ExportScope): boolean {
   if (a.all) return b.all || b.namespaces.size > 0;

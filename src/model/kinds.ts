@@ -1,5 +1,6 @@
 // Typed views of the resources the rules read. Each view keeps its Resource and the field paths
 // of what it exposes, so a rule can point at the exact node.
+import type { ExportDefault } from './export-defaults.js';
 import type { FieldPath, JsonObject, Resource } from '../types.js';
 import { asArray, asString, asStringArray, at, isObject, stringMap } from './resource.js';
 import { splitNamespacedHost, toFqdn } from './hosts.js';
@@ -103,6 +104,8 @@ export interface ServiceInfo {
   ports: PortInfo[];
   externalName?: string;
   exportTo?: string[];
+  /** Set when exportTo is the mesh-wide default (MeshConfig default*ExportTo), applied by the Mesh. */
+  exportToDefault?: ExportDefault;
 }
 
 export function serviceInfo(r: Resource): ServiceInfo {
@@ -145,7 +148,11 @@ export interface ServiceEntryInfo {
   resolution: string;
   location: string;
   exportTo?: string[];
+  /** Set when exportTo is the mesh-wide default (MeshConfig default*ExportTo), applied by the Mesh. */
+  exportToDefault?: ExportDefault;
   addresses: { value: string; path: FieldPath }[];
+  /** The `*` host, which Istio's validation rejects with the whole entry (ValidateServiceEntry): the entry does not exist. */
+  rejectedHost?: FieldPath;
   endpointCount: number;
   hasWorkloadSelector: boolean;
 }
@@ -156,6 +163,7 @@ export function serviceEntryInfo(r: Resource): ServiceEntryInfo {
     resource: r,
     namespace: r.namespace,
     hosts: asArray(s.hosts).flatMap((h, i) => (typeof h === 'string' && h.length > 0 ? [{ host: toFqdn(h, r.namespace), path: ['spec', 'hosts', i] }] : [])),
+    rejectedHost: ((i) => (i === -1 ? undefined : ['spec', 'hosts', i]))(asArray(s.hosts).findIndex((h) => typeof h === 'string' && h.trim() === '*')),
     ports: asArray(s.ports).flatMap((p, i): PortInfo[] => {
       if (!isObject(p) || typeof p.number !== 'number') return [];
       return [
@@ -185,6 +193,8 @@ export interface DestinationRuleInfo {
   /** Host expanded in the rule's namespace (semantics §3.3). */
   host: string;
   exportTo?: string[];
+  /** Set when exportTo is the mesh-wide default (MeshConfig default*ExportTo), applied by the Mesh. */
+  exportToDefault?: ExportDefault;
   workloadSelector?: Record<string, string>;
   subsets: { name: string; labels: Record<string, string>; path: FieldPath; trafficPolicy?: JsonObject }[];
   trafficPolicy?: JsonObject;
@@ -319,6 +329,8 @@ export interface VirtualServiceInfo {
   gateways: { ref: GatewayRef; path: FieldPath }[];
   gatewaysExplicit: boolean;
   exportTo?: string[];
+  /** Set when exportTo is the mesh-wide default (MeshConfig default*ExportTo), applied by the Mesh. */
+  exportToDefault?: ExportDefault;
   rules: RouteRule[];
   destinations: RouteDestination[];
 }

@@ -19,6 +19,11 @@ export interface MeshSetting<T> {
  * `default_service_export_to`), nested keys given in order.
  */
 export function meshConfigField(mesh: Mesh, keys: readonly string[]): MeshSetting<unknown> | undefined {
+  return meshConfigFieldOf(mesh.meshLayers, keys);
+}
+
+/** meshConfigField over a list of layers (for the Mesh itself, while it is being built). */
+export function meshConfigFieldOf(layers: readonly MeshLayer[], keys: readonly string[]): MeshSetting<unknown> | undefined {
   const read = (config: unknown): unknown => {
     let v: unknown = config;
     for (const k of keys) {
@@ -27,7 +32,7 @@ export function meshConfigField(mesh: Mesh, keys: readonly string[]): MeshSettin
     }
     return v;
   };
-  const layer = decidingLayer(mesh.meshLayers.filter((l: MeshLayer) => !l.problem && (l.revision === undefined || l.revision === '') && read(l.config) !== undefined));
+  const layer = decidingLayer(layers.filter((l: MeshLayer) => !l.problem && (l.revision === undefined || l.revision === '') && read(l.config) !== undefined));
   if (!layer) return undefined;
   return { value: read(layer.config), label: layer.label, resource: layer.resource, path: layer.embedded ? layer.configPath : layer.configPath && [...layer.configPath, ...keys] };
 }

@@ -1,7 +1,7 @@
 // The in-memory mesh: every resource indexed once, and the questions rules ask of it.
 // Istio semantics live here (section numbers refer to docs/istio-egress-semantics.md).
 import type { FieldPath, JsonObject, Range, Resource, SourceFile } from '../types.js';
-import { coveringWildcards, exportedTo, exportScope, ExportScopeIndex, hostCovers, hostsOverlap, isClusterLocalHost, isWildcard, parseServiceFqdn, serviceFqdn } from './hosts.js';
+import { coveringWildcards, exportedTo, exportScope, ExportScopeIndex, scopesOverlap, type ExportScope, hostCovers, hostsOverlap, isClusterLocalHost, isWildcard, parseServiceFqdn, serviceFqdn } from './hosts.js';
 import {
   destinationRuleInfo,
   gatewayInfo,
@@ -26,6 +26,7 @@ import type { DataPlane, UncapturedContainer } from './data-plane.js';
 import { decidingLayer, meshConfigLayers, type MeshLayer, type OutboundMode } from './policy.js';
 import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
 import { addressInRange } from './ip.js';
+import { applyExportDefault, readExportDefaults, type ExportDefaults } from './export-defaults.js';
 import { NamespaceSidecars } from './sidecar-index.js';
 import { addTo, pushAll, pushTo } from '../util/collections.js';
 
@@ -102,7 +103,9 @@ export class Mesh {
   readonly services: ServiceInfo[] = [];
   /** Services declared by IstioOperator gateway components (no manifest of their own in the input). */
   readonly operatorServices: (ServiceInfo & { declaredPath: FieldPath })[] = [];
+  /** ServiceEntries as the cluster holds them: the ones Istio's validation rejects are in rejectedServiceEntries. */
   readonly serviceEntries: ServiceEntryInfo[] = [];
+  readonly rejectedServiceEntries: ServiceEntryInfo[] = [];
   readonly destinationRules: DestinationRuleInfo[] = [];
   readonly virtualServices: VirtualServiceInfo[] = [];
   readonly gateways: GatewayInfo[] = [];
@@ -112,6 +115,8 @@ export class Mesh {
   /** Every mesh-config source of the input and the CLI's, one layer per field source (§1.1). */
   readonly meshLayers: MeshLayer[];
   readonly rootNamespace: string;
+  /** MeshConfig default*ExportTo in force (export-defaults.ts), already applied to the resources' exportTo. */
+  readonly exportDefaults: ExportDefaults;
 
   private readonly byKind = new Map<KindName, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
@@ -142,6 +147,7 @@ export class Mesh {
     this.resources = resources;
     this.loadProblems = loadProblems;
     this.options = options;
+    const entries: ServiceEntryInfo[] = [];
     for (const r of resources) {
       if (r.namespace) this.namespaces.add(r.namespace);
       const kind = modelledKind(r);
@@ -162,20 +168,9 @@ export class Mesh {
           if (!this.serviceByFqdn.has(s.fqdn)) this.serviceByFqdn.set(s.fqdn, s);
           break;
         }
-        case 'ServiceEntry': {
-          const se = serviceEntryInfo(r);
-          this.serviceEntries.push(se);
-          const scope = exportScope(se);
-          for (const h of se.hosts) {
-            const entry = { se, hostPath: h.path };
-            pushTo(this.seByHost, h.host, entry);
-            let idx = this.seByHostScope.get(h.host);
-            if (!idx) this.seByHostScope.set(h.host, (idx = new ExportScopeIndex()));
-            idx.add(scope, entry);
-          }
-          if (se.addresses.length > 0) this.seWithAddresses.push(se);
+        case 'ServiceEntry':
+          entries.push(serviceEntryInfo(r));
           break;
-        }
         case 'DestinationRule': {
           const dr = destinationRuleInfo(r);
           this.destinationRules.push(dr);
@@ -222,6 +217,30 @@ export class Mesh {
     }
     this.meshLayers = meshConfigLayers(this.ofKind('ConfigMap'), this.ofKind('IstioOperator'), options.meshConfig);
     this.rootNamespace = decidingLayer(this.meshLayers.filter((l) => l.rootNamespace))?.rootNamespace ?? 'istio-system';
+    // An unset exportTo is the mesh default in force (export-defaults.ts), before anything is indexed by scope.
+    this.exportDefaults = readExportDefaults(this.meshLayers);
+    for (const s of this.services) applyExportDefault(s, this.exportDefaults.service);
+    for (const s of this.operatorServices) applyExportDefault(s, this.exportDefaults.service);
+    for (const vs of this.virtualServices) applyExportDefault(vs, this.exportDefaults.virtualService);
+    for (const dr of this.destinationRules) applyExportDefault(dr, this.exportDefaults.destinationRule);
+    for (const se of entries) {
+      applyExportDefault(se, this.exportDefaults.service);
+      // The webhook rejects an entry with the host `*` (ValidateServiceEntry): it does not exist in the cluster.
+      if (se.rejectedHost) {
+        this.rejectedServiceEntries.push(se);
+        continue;
+      }
+      this.serviceEntries.push(se);
+      const scope = exportScope(se);
+      for (const h of se.hosts) {
+        const entry = { se, hostPath: h.path };
+        pushTo(this.seByHost, h.host, entry);
+        let idx = this.seByHostScope.get(h.host);
+        if (!idx) this.seByHostScope.set(h.host, (idx = new ExportScopeIndex()));
+        idx.add(scope, entry);
+      }
+      if (se.addresses.length > 0) this.seWithAddresses.push(se);
+    }
   }
 
   // ------------------------------------------------------------ basic access
@@ -423,6 +442,19 @@ export class Mesh {
       const idx = this.seByHostScope.get(pattern);
       if (idx) yield* idx.seenFrom(namespace);
     }
+  }
+
+  /**
+   * Whether a registry host (Service FQDN or ServiceEntry host) is visible from some namespace of
+   * `scope` (exportTo, semantics §2; an unset exportTo is the mesh default, export-defaults.ts).
+   * undefined when the input defines no Service or ServiceEntry for it.
+   */
+  hostVisibleFromScope(host: string, scope: ExportScope): { visible: boolean; definedBy: (ServiceInfo | ServiceEntryInfo)[] } | undefined {
+    const svc = this.serviceByFqdn.get(host.toLowerCase());
+    const entries = this.serviceEntriesForHost(host).map((e) => e.se);
+    const definedBy: (ServiceInfo | ServiceEntryInfo)[] = svc ? [svc, ...entries] : entries;
+    if (definedBy.length === 0) return undefined;
+    return { visible: definedBy.some((d) => scopesOverlap(exportScope(d), scope)), definedBy };
   }
 
   /** ServiceEntries whose `addresses` contain an IP address. */

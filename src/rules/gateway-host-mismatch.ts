@@ -83,11 +83,13 @@ export const rule: Rule = {
       for (const b of bound) {
         const missing = notExportedTo(vs.exportTo, vs.namespace, proxyNamespacesOf(model, b.gw));
         if (missing.length === 0) continue;
+        // Without an exportTo of its own, the mesh default decides (export-defaults.ts): point at spec, say where it comes from.
+        const byDefault = vs.exportToDefault ? ` (it has no exportTo, so the mesh's ${vs.exportToDefault.label} applies)` : '';
         report({
           resource: vs.resource,
-          path: ['spec', 'exportTo'],
+          path: vs.exportToDefault ? ['spec'] : ['spec', 'exportTo'],
           target: 'key',
-          message: `The VirtualService is not exported to namespace ${missing.join(', ')}, where the proxies of Gateway ${b.gw.namespace}/${b.gw.name} run, so that gateway never sees its routes (HTTP 404, TLS/TCP connections closed); add ${missing.map((n) => `"${n}"`).join(', ')} to exportTo.`,
+          message: `The VirtualService is not exported to namespace ${missing.join(', ')}${byDefault}, where the proxies of Gateway ${b.gw.namespace}/${b.gw.name} run, so that gateway never sees its routes (HTTP 404, TLS/TCP connections closed); ${vs.exportToDefault ? 'set exportTo with' : 'add'} ${missing.map((n) => `"${n}"`).join(', ')}${vs.exportToDefault ? '' : ' to exportTo'}.`,
         });
       }
     }
