@@ -29,6 +29,7 @@ export const CATALOG_ORDER = [
   'egress-gateway-route-incomplete',
   'gateway-port-not-on-service',
   'gateway-conflict',
+  'gateway-protocol-conflict',
   'virtual-service-host-conflict',
   'destination-port-required',
   'service-entry-wildcard-dns',
