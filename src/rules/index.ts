@@ -54,6 +54,7 @@ export const CATALOG_ORDER = [
   'gateway-api-tls-origination-incomplete',
   'gateway-api-listener-set-not-attached',
   'pod-annotation-on-workload',
+  'duplicate-resource',
 ] as const;
 
 let cache: Promise<Rule[]> | undefined;
