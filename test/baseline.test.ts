@@ -15,12 +15,14 @@ const json = (stdout: string): JsonReport => JSON.parse(stdout) as JsonReport;
 
 /** A resource-less document with one yaml-syntax error. */
 const DUP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n';
+/** DUP repeats one ConfigMap on purpose (equal findings); duplicate-resource would add findings of its own. */
+const NO_DUPLICATE_RULE = { '.mesh-egress-lint.yaml': 'rules:\n  duplicate-resource: off\n' };
 /** A ConfigMap with schema violations: findings tied to a resource. */
 const CM = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  retries: 3\n`;
 
 describe('--write-baseline', () => {
   it('records the findings, reports them as baselined and exits 0', async () => {
-    const dir = tempTree({ 'a.yaml': `${DUP}---\n${CM('one')}`, 'b/b.yaml': DUP });
+    const dir = tempTree({ 'a.yaml': `${DUP}---\n${CM('one')}`, 'b/b.yaml': DUP , ...NO_DUPLICATE_RULE });
     const before = await run(['.', '--format', 'json'], dir);
     expect(before.code).toBe(1);
     const n = json(before.stdout).findings.length;
@@ -50,7 +52,7 @@ describe('--write-baseline', () => {
   });
 
   it('is deterministic: the same findings give the same bytes', async () => {
-    const dir = tempTree({ 'z.yaml': DUP, 'a.yaml': `${CM('x')}---\n${CM('y')}`, 'm/m.yaml': `${DUP}---\n${DUP}` });
+    const dir = tempTree({ 'z.yaml': DUP, 'a.yaml': `${CM('x')}---\n${CM('y')}`, 'm/m.yaml': `${DUP}---\n${DUP}` , ...NO_DUPLICATE_RULE });
     // Dot files are not linted, so neither baseline sees the other.
     await run(['.', '--write-baseline', '.b1.json'], dir);
     await run(['.', '--write-baseline', '.b2.json'], dir);
@@ -60,7 +62,7 @@ describe('--write-baseline', () => {
 
 describe('--baseline', () => {
   it('hides recorded findings, shows new ones, counts the hidden in summary.baselined', async () => {
-    const dir = tempTree({ 'a.yaml': CM('old'), 'b.yaml': DUP });
+    const dir = tempTree({ 'a.yaml': CM('old'), 'b.yaml': DUP , ...NO_DUPLICATE_RULE });
     expect((await run(['.', '--write-baseline', '.baseline.json'], dir)).code).toBe(0);
     const clean = await run(['.', '--format', 'json', '--baseline', '.baseline.json'], dir);
     expect(clean.code).toBe(0);
@@ -79,7 +81,7 @@ describe('--baseline', () => {
   });
 
   it('counts duplicates: a third equal finding in a file is new', async () => {
-    const dir = tempTree({ 'a.yaml': `${DUP}---\n${DUP}` });
+    const dir = tempTree({ 'a.yaml': `${DUP}---\n${DUP}` , ...NO_DUPLICATE_RULE });
     await run(['.', '--write-baseline', 'bl.json'], dir);
     const entries = (JSON.parse(readFileSync(path.join(dir, 'bl.json'), 'utf8')) as { findings: { count: number }[] }).findings;
     expect(entries).toHaveLength(1);
