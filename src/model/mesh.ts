@@ -28,6 +28,7 @@ import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resou
 import { addressInRange } from './ip.js';
 import { applyExportDefault, readExportDefaults, type ExportDefaults } from './export-defaults.js';
 import { NamespaceSidecars } from './sidecar-index.js';
+import { egressHostsImport, sidecarEgressHostProblem } from './sidecar-hosts.js';
 import { addTo, pushAll, pushTo } from '../util/collections.js';
 
 export interface IstioVersion {
@@ -110,6 +111,8 @@ export class Mesh {
   readonly virtualServices: VirtualServiceInfo[] = [];
   readonly gateways: GatewayInfo[] = [];
   readonly sidecars: SidecarInfo[] = [];
+  /** Sidecars Istio's validation rejects (an invalid egress host): not in the cluster. */
+  readonly rejectedSidecars: SidecarInfo[] = [];
   /** Pod templates, plus gateway workloads declared by IstioOperator components. */
   readonly workloads: Workload[] = [];
   /** Every mesh-config source of the input and the CLI's, one layer per field source (§1.1). */
@@ -191,6 +194,13 @@ export class Mesh {
         }
         case 'Sidecar': {
           const sc = sidecarInfo(r);
+          // The webhook rejects a Sidecar with an invalid egress host (ValidateSidecar, sidecar-hosts.ts):
+          // it does not exist, and the namespace's (or root namespace's) default applies instead.
+          const exclusions = this.istioAtLeast(1, 31);
+          if (sc.egressHosts?.some((e) => sidecarEgressHostProblem(e.raw, exclusions) !== undefined)) {
+            this.rejectedSidecars.push(sc);
+            break;
+          }
           this.sidecars.push(sc);
           pushTo(this.sidecarsByNs, r.namespace, sc);
           break;
@@ -465,7 +475,7 @@ export class Mesh {
   /** Whether a Sidecar imports a host declared in namespace `declaredIn` (§2, egress.hosts). */
   sidecarImports(sidecar: SidecarInfo | undefined, host: string, declaredIn: string): boolean {
     if (!sidecar || !sidecar.egressHosts) return true;
-    return sidecar.egressHosts.some((e) => e.namespace !== '~' && (e.namespace === '*' || e.namespace === declaredIn) && (e.host === '*' || hostsOverlap(e.host, host)));
+    return egressHostsImport(sidecar.egressHosts, host, declaredIn, this.istioAtLeast(1, 31));
   }
 
   /**

@@ -11,7 +11,7 @@ export const rule: Rule = {
   related: ['IST0106'],
   check(ctx) {
     for (const resource of ctx.mesh.resources) {
-      for (const issue of [...schemaIssues(resource), ...hostNameIssues(resource)]) {
+      for (const issue of [...schemaIssues(resource), ...hostNameIssues(resource, ctx.mesh.istioAtLeast(1, 31))]) {
         ctx.report({ resource, path: issue.path, message: issue.message, target: issue.target });
       }
     }

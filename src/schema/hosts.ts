@@ -2,6 +2,7 @@
 // with an optional leading wildcard label; semantics §2 and §4). The CRD schemas cannot say this.
 import { isValidDnsName } from '../model/hosts.js';
 import { parseIp } from '../model/ip.js';
+import { sidecarEgressHostProblem } from '../model/sidecar-hosts.js';
 import type { FieldPath, Resource } from '../types.js';
 import type { SchemaIssue } from './validate.js';
 
@@ -44,11 +45,12 @@ function collect(resource: Resource): HostField[] {
   return out;
 }
 
-function problem(raw: string, slashForm: SlashForm): string | undefined {
+function problem(raw: string, slashForm: SlashForm, sidecarExclusions: boolean): string | undefined {
+  // Sidecar egress hosts: the webhook's own checks (src/model/sidecar-hosts.ts).
+  if (slashForm === 'required') return sidecarEgressHostProblem(raw, sidecarExclusions);
   let host = raw;
   if (slashForm !== 'none') {
     const slash = raw.indexOf('/');
-    if (slash === -1 && slashForm === 'required') return undefined; // not a host problem: the namespace part is missing
     host = raw.slice(slash + 1);
   }
   if (host === '*' || host === '') return undefined;
@@ -64,16 +66,17 @@ function problem(raw: string, slashForm: SlashForm): string | undefined {
 }
 
 /** Hosts that Istio's validation rejects, at their nodes. */
-export function hostNameIssues(resource: Resource): SchemaIssue[] {
+/** `sidecarExclusions`: Istio 1.31 and later, where `~ns/host` Sidecar egress hosts are valid. */
+export function hostNameIssues(resource: Resource, sidecarExclusions = true): SchemaIssue[] {
   if (resource.group !== 'networking.istio.io') return [];
   const issues: SchemaIssue[] = [];
   for (const f of collect(resource)) {
-    const why = problem(f.host, f.slashForm);
+    const why = problem(f.host, f.slashForm, sidecarExclusions);
     if (why) {
       issues.push({
         path: [...f.path],
         target: 'value',
-        message: `Host "${f.host}" ${why}: Istio's validation rejects this ${resource.kind}, so the API server refuses it. Write the real host name (a leading "*." wildcard is allowed).`,
+        message: `Host "${f.host}" ${why}: Istio's validation rejects this ${resource.kind}, so the API server refuses it${f.slashForm === 'required' ? ' and the namespace\'s default Sidecar (or none) applies instead' : ''}. ${f.slashForm === 'required' ? 'Write it as namespace/host' : 'Write the real host name'} (a leading "*." wildcard is allowed).`,
       });
     }
   }
