@@ -27,6 +27,7 @@ export const CATALOG_ORDER = [
   'subset-not-found',
   'gateway-route-protocol-mismatch',
   'egress-gateway-route-incomplete',
+  'egress-gateway-loop',
   'gateway-port-not-on-service',
   'gateway-conflict',
   'gateway-protocol-conflict',
