@@ -1,10 +1,38 @@
 import type { Rule } from './types.js';
 import { describeWorkload, gatewayModel, selectorKey, selectsAllGateways } from '../model/gateways.js';
+import type { Workload } from '../model/kinds.js';
 
 // Semantics §6 "Selector": a Gateway is served by the gateway proxies, in any namespace, whose
 // labels include its selector; with none, nothing serves it. Gateway proxies are the workloads
 // isGatewayWorkload recognises (IstioOperator gateway components included). When the input holds
 // no gateway proxy at all, the check says once that it was skipped instead of warning on every Gateway.
+/** Labels worth selecting on, most telling first (the gateways chart's and Gateway API's). */
+const SELECTOR_LABELS = ['istio', 'app', 'istio.io/gateway-name', 'gateway.networking.k8s.io/gateway-name', 'app.kubernetes.io/name'];
+
+/**
+ * Name the gateway proxies of the input closest to the selector (most of its key=value pairs, then
+ * of its keys), with the labels to select them by, instead of repeating the selector.
+ */
+function suggestion(selector: Record<string, string>, proxies: readonly Workload[]): string {
+  const scored = proxies.map((w, i) => {
+    let pairs = 0;
+    let keys = 0;
+    for (const [k, v] of Object.entries(selector)) {
+      if (w.labels[k] === v) pairs++;
+      else if (w.labels[k] !== undefined) keys++;
+    }
+    return { w, i, pairs, keys };
+  });
+  scored.sort((a, b) => b.pairs - a.pairs || b.keys - a.keys || a.i - b.i);
+  const named = scored.slice(0, 3).map(({ w }) => {
+    const labels = SELECTOR_LABELS.filter((k) => w.labels[k] !== undefined).map((k) => `${k}=${w.labels[k]}`);
+    const shown = labels.length > 0 ? labels : Object.entries(w.labels).slice(0, 3).map(([k, v]) => `${k}=${v}`);
+    return `${describeWorkload(w)} (${shown.join(', ') || 'no labels'})`;
+  });
+  const more = proxies.length > 3 ? ` and ${proxies.length - 3} more` : '';
+  return `select one of the input's gateway proxies by its labels: ${named.join(', ')}${more}`;
+}
+
 export const rule: Rule = {
   id: 'gateway-selector-no-workload',
   severity: 'warning',
@@ -37,7 +65,7 @@ export const rule: Rule = {
         resource: gw.resource,
         path: ['spec', 'selector'],
         target: 'key',
-        message: `Selector ${sel} matches no gateway workload in the input${note}: no gateway proxy serves this Gateway, so traffic routed to it is not forwarded; use the labels of the gateway deployment (the egress chart uses istio=egressgateway).`,
+        message: `Selector ${sel} matches no gateway workload in the input${note}: no gateway proxy serves this Gateway, so traffic routed to it is not forwarded; ${suggestion(gw.selector!, model.gatewayWorkloads)}.`,
       });
     }
   },
