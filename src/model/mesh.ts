@@ -357,6 +357,11 @@ export class Mesh {
   }
 
   /** Workloads whose labels a selector matches; in one namespace, or in every namespace when omitted. */
+  /** The workloads (pod templates) of a namespace, in input order. */
+  workloadsIn(namespace: string): readonly Workload[] {
+    return this.workloadsByNs.get(namespace) ?? EMPTY;
+  }
+
   workloadsMatching(selector: Record<string, string>, namespace?: string): Workload[] {
     let pool = namespace === undefined ? this.workloads : (this.workloadsByNs.get(namespace) ?? []);
     for (const [k, v] of Object.entries(selector)) {

@@ -19,6 +19,7 @@ export const CATALOG_ORDER = [
   'endpoints-port-mismatch',
   'endpoints-invalid-address',
   'service-without-endpoints',
+  'service-selector-no-pod',
   'gateway-not-found',
   'gateway-host-mismatch',
   'match-gateway-not-bound',
