@@ -49,6 +49,12 @@ function ownerOf(mesh: Mesh, d: RouteDestination): string {
   return owners.length > 1 ? `${owners.join(' and ')} (together)` : owners.join('');
 }
 
+/** When the number is a Service port's targetPort (the pod port), say which Service port to name instead. */
+function targetPortHint(ports: readonly PortInfo[], n: number): string | undefined {
+  const p = ports.find((x) => x.targetPort === n || (typeof x.targetPort === 'string' && Number(x.targetPort) === n));
+  return p ? `${n} is the targetPort (the pod's port) of Service port ${p.number}: routes name the Service port, so use ${p.number}.` : undefined;
+}
+
 export const rule: Rule = {
   id: 'destination-port-required',
   severity: 'error',
@@ -70,7 +76,7 @@ export const rule: Rule = {
         report({
           resource: d.vs.resource,
           path: [...d.path, 'port', 'number'],
-          message: `Port ${d.port} of destination "${d.rawHost}" is not declared by ${ownerOf(mesh, d)} (ports ${list}): the route targets a cluster that does not exist, so requests get 503 (or a reset for TCP/TLS). Use one of the declared ports.`,
+          message: `Port ${d.port} of destination "${d.rawHost}" is not declared by ${ownerOf(mesh, d)} (ports ${list}): the route targets a cluster that does not exist, so requests get 503 (or a reset for TCP/TLS). ${targetPortHint(svc?.ports ?? [], d.port) ?? 'Use one of the declared ports.'}`,
         });
         continue;
       }

@@ -1,12 +1,11 @@
 import type { Rule } from './types.js';
 import type { PortInfo, ServiceInfo } from '../model/kinds.js';
-import { isGatewayService } from '../model/egress.js';
 import { describeWorkload, gatewayModel, selectsAllGateways } from '../model/gateways.js';
 
 // Semantics §6 "Ports": a Gateway server port.number is read as a port of the Services that
 // select the gateway proxy and translated to its targetPort; a number that is neither a Service
 // port nor a targetPort is bound on the pod but unreachable through the Service (IST0162 accepts
-// either). And a `mesh` rule that sends traffic to a gateway Service must use one of its ports.
+// either).
 // Skipped when the input has no Service for the gateway proxy.
 
 /** 'yes', 'no', or 'unknown' when a named targetPort could be the number. */
@@ -29,7 +28,7 @@ function portList(ports: PortInfo[]): string {
 export const rule: Rule = {
   id: 'gateway-port-not-on-service',
   severity: 'warning',
-  summary: 'A Gateway server port, or the port a mesh rule uses toward the gateway Service, is not a port of the gateway Service',
+  summary: 'A Gateway server port is neither a port nor a targetPort of the Services in front of the gateway',
   docs: 'docs/rules/gateway-port-not-on-service.md',
   related: ['IST0162'],
   check({ mesh, report }) {
@@ -54,17 +53,7 @@ export const rule: Rule = {
         });
       }
     }
-
-    for (const d of mesh.routeDestinations()) {
-      if (d.port === undefined || !d.gateways.some((g) => g.mesh)) continue;
-      const svc = mesh.serviceByHost(d.host);
-      if (!svc || !isGatewayService(mesh, svc.fqdn) || svc.ports.length === 0) continue;
-      if (svc.ports.some((p) => p.number === d.port)) continue;
-      report({
-        resource: d.vs.resource,
-        path: [...d.path, 'port', 'number'],
-        message: `Port ${d.port} is not a port of gateway Service ${svc.namespace}/${svc.name} (ports ${portList(svc.ports)}): sidecars have no cluster for it and the requests fail (503 or connection reset); use one of the Service ports.`,
-      });
-    }
+    // A mesh rule's port toward the gateway Service that the Service does not declare is
+    // destination-port-required's finding (an error there): one defect, one finding.
   },
 };
