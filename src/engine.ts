@@ -1,4 +1,5 @@
 // The pipeline: load → parse → model → rules → locate. No printing here; the CLI reports.
+import type { AssumptionsInput } from './model/assumptions.js';
 import { performance } from 'node:perf_hooks';
 import { loadInputs, type LoadedFile } from './load/index.js';
 import { Mesh, type IstioVersion, type LoadNotice } from './model/mesh.js';
@@ -20,6 +21,8 @@ export interface LintOptions {
   namespace: string;
   istioVersion: IstioVersion;
   meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown };
+  /** Resources that exist outside the input (the config file's `assume:`). */
+  assume?: AssumptionsInput;
   rules?: Record<string, RuleSetting>;
   ignorePaths?: string[];
   /** Directories loaded into the model whose findings are not reported (pre-commit: the whole tree). */
@@ -85,7 +88,7 @@ export async function lint(opts: LintOptions): Promise<LintResult> {
       if (r) resources.push(r);
     }
   }
-  const mesh = new Mesh(resources, { defaultNamespace: opts.namespace, istioVersion: opts.istioVersion, meshConfig: opts.meshConfig }, notices);
+  const mesh = new Mesh(resources, { defaultNamespace: opts.namespace, istioVersion: opts.istioVersion, meshConfig: opts.meshConfig, assume: opts.assume }, notices);
   const t2 = performance.now();
 
   const rules = await loadRules();

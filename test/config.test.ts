@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  ASSUME_KEYS,
   CONFIG_KEYS,
   FAIL_ON_VALUES,
   MESH_CONFIG_KEYS,
@@ -94,7 +95,7 @@ describe('config validation: one located line, exit 2', () => {
 
   it('lists the known keys when nothing is close', async () => {
     expect(await configError('frobnicate: true\n')).toBe(
-      '.mesh-egress-lint.yaml:1:1: unknown key "frobnicate" (known: rules, ignorePaths, namespace, istioVersion, meshConfig, context, failOn)',
+      '.mesh-egress-lint.yaml:1:1: unknown key "frobnicate" (known: rules, ignorePaths, namespace, istioVersion, meshConfig, context, failOn, assume)',
     );
   });
 
@@ -135,7 +136,7 @@ describe('config validation: one located line, exit 2', () => {
   it('reports YAML errors and a config that is not a mapping with a position', async () => {
     expect(await configError('rules:\n  yaml-syntax: warning\n  yaml-syntax: info\n')).toMatch(/^\.mesh-egress-lint\.yaml:3:3: not valid YAML: Map keys must be unique/);
     expect(await configError('- rules\n')).toBe(
-      '.mesh-egress-lint.yaml:1:1: the config must be a mapping of settings (rules, ignorePaths, namespace, istioVersion, meshConfig, context, failOn)',
+      '.mesh-egress-lint.yaml:1:1: the config must be a mapping of settings (rules, ignorePaths, namespace, istioVersion, meshConfig, context, failOn, assume)',
     );
   });
 
@@ -246,6 +247,7 @@ describe('schemas/config.schema.json agrees with src/config/config-file.ts', () 
     const otp = mesh?.properties?.outboundTrafficPolicy;
     expect(sorted(Object.keys(otp?.properties ?? {}))).toEqual(sorted(OUTBOUND_POLICY_KEYS));
     expect(sorted(otp?.properties?.mode?.enum ?? [])).toEqual(sorted(OUTBOUND_MODES));
+    expect(sorted(Object.keys(schema.properties!.assume!.properties ?? {}))).toEqual(sorted(ASSUME_KEYS));
   });
 });
 

@@ -96,7 +96,7 @@ describe('# Source: comments of helm template on standard input', () => {
     // `helm template --output-dir` writes files with the same headers: those are real files, named as they are.
     const dir = tempTree({ 'out/shop/templates/vs.yaml': helmTemplate([['shop/templates/vs.yaml', VS('d', 'gw-d')], ['shop/templates/vs.yaml', SVC('d')]]) });
     const onDisk = await runCli(['out', '--format', 'compact'], dir);
-    expect(onDisk.stdout).toBe('out/shop/templates/vs.yaml:9:14: error Gateway default/gw-d (named "gw-d") is not in the input, so the rules bound to it are served by no gateway. [gateway-not-found]\n');
+    expect(onDisk.stdout).toBe('out/shop/templates/vs.yaml:9:14: error Gateway default/gw-d (named "gw-d") is not in the input, so the rules bound to it are served by no gateway. If it exists outside these files, lint with --context DIR, or list \"default/gw-d\" under assume.gateways in .mesh-egress-lint.yaml. [gateway-not-found]\n');
   });
 
   it('map a syntax error to the template whose document it ends, and lint the documents after it', async () => {

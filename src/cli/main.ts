@@ -192,6 +192,7 @@ async function lintOnce(io: CliIO, v: Values, positionals: string[], where: Wher
     namespace,
     istioVersion,
     meshConfig,
+    assume: config.assume,
     rules: config.rules,
     // Baseline files are JSON next to the manifests, but never manifests.
     ignorePaths: [...(config.ignorePaths ?? []), ...[v.baseline, v['write-baseline']].filter((f): f is string => !!f).map((f) => literalGlob(cwd, path.resolve(cwd, f)))],

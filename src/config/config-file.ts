@@ -3,6 +3,7 @@
 // (`<file>:<line>:<col>: unknown key "ignorePath"; did you mean "ignorePaths"?`).
 // schemas/config.schema.json describes the same shape for editors; test/config.test.ts keeps the two
 // in agreement.
+import type { AssumptionsInput } from '../model/assumptions.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
@@ -35,7 +36,9 @@ export class ConfigError extends Error {
 export const CONFIG_FILE_NAMES = ['.mesh-egress-lint.yaml', '.mesh-egress-lint.yml'];
 
 /** Top-level keys of the config file (the schema's `properties`). */
-export const CONFIG_KEYS = ['rules', 'ignorePaths', 'namespace', 'istioVersion', 'meshConfig', 'context', 'failOn'] as const;
+export const CONFIG_KEYS = ['rules', 'ignorePaths', 'namespace', 'istioVersion', 'meshConfig', 'context', 'failOn', 'assume'] as const;
+/** Keys of `assume:` (resources that exist outside the linted files). */
+export const ASSUME_KEYS = ['gateways', 'services', 'hosts'] as const;
 /** Keys of a rule's object form: `rules: {<id>: {severity, options}}`. */
 export const RULE_SETTING_KEYS = ['severity', 'options'] as const;
 export const SEVERITY_VALUES = ['error', 'warning', 'info', 'off'] as const;
@@ -57,6 +60,7 @@ export interface ResolvedConfig {
   /** Absolute directories. */
   context?: string[];
   failOn?: Severity | 'never';
+  assume?: AssumptionsInput;
 }
 
 export function findConfig(cwd: string): string | undefined {
@@ -113,7 +117,7 @@ class ConfigReader {
     const out: ResolvedConfig = { file: this.file, ignorePaths: [literalGlob(this.cwd, this.file)] };
     const root = doc.contents;
     if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return out;
-    if (!isMap(root)) this.failAt(root, 'the config must be a mapping of settings (rules, ignorePaths, namespace, istioVersion, meshConfig, context, failOn)');
+    if (!isMap(root)) this.failAt(root, 'the config must be a mapping of settings (rules, ignorePaths, namespace, istioVersion, meshConfig, context, failOn, assume)');
 
     for (const pair of this.pairs(root)) {
       const key = this.keyOf(pair, CONFIG_KEYS, 'key');
@@ -149,12 +153,39 @@ class ConfigReader {
         case 'failOn':
           out.failOn = this.oneOf(pair, value, 'failOn', FAIL_ON_VALUES) as Severity | 'never';
           break;
+        case 'assume':
+          out.assume = this.readAssume(pair, value);
+          break;
       }
     }
     return out;
   }
 
   // ── sections ──────────────────────────────────────────────────────────────────────────────────
+
+  private readAssume(pair: Pair, value: Node | null): AssumptionsInput {
+    if (!isMap(value)) this.failAt(value ?? pair.key, 'assume must be a mapping with gateways, services and hosts (lists of what exists outside the linted files)');
+    const out: AssumptionsInput = {};
+    const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    for (const ap of this.pairs(value)) {
+      const key = this.keyOf(ap, ASSUME_KEYS, 'key of assume');
+      const list = this.stringList(ap, ap.value as Node | null, `assume.${key}`, false);
+      if (key === 'hosts') {
+        out.hosts = list.map(({ s, node }) => {
+          if (!/^(\*\.)?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?\.?$/.test(s) && s !== '*') this.failAt(node, `assume.hosts entry "${s}" is not a host name (a leading "*." wildcard is allowed)`);
+          if (s === '*') this.failAt(node, 'assume.hosts cannot be "*": name the hosts (or "*.domain") that ServiceEntries outside the input register');
+          return s;
+        });
+      } else {
+        out[key] = list.map(({ s, node }) => {
+          const parts = s.split('/');
+          if (parts.length !== 2 || !NAME.test(parts[0]!) || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(parts[1]!)) this.failAt(node, `assume.${key} entry "${s}" must be namespace/name`);
+          return s;
+        });
+      }
+    }
+    return out;
+  }
 
   private readRules(pair: Pair, value: Node | null): Record<string, RuleSetting> {
     if (!isMap(value)) this.failAt(value ?? pair.key, 'rules must be a mapping of rule id to a severity (error, warning, info, off) or {severity, options}');

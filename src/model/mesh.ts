@@ -26,6 +26,7 @@ import type { DataPlane, UncapturedContainer } from './data-plane.js';
 import { decidingLayer, meshConfigLayers, type MeshLayer, type OutboundMode } from './policy.js';
 import { asArray, asString, at, isObject, labelsMatch, stringMap } from './resource.js';
 import { addressInRange } from './ip.js';
+import { Assumptions, type AssumptionsInput } from './assumptions.js';
 import { applyExportDefault, readExportDefaults, type ExportDefaults } from './export-defaults.js';
 import { NamespaceSidecars } from './sidecar-index.js';
 import { egressHostsImport, sidecarEgressHostProblem } from './sidecar-hosts.js';
@@ -52,6 +53,8 @@ export interface MeshOptions {
   istioVersion: IstioVersion;
   /** From --mesh-config / the config file's meshConfig: wins over sources in the input. */
   meshConfig?: { mode?: OutboundMode; rootNamespace?: string; label: string; config?: unknown };
+  /** The config file's `assume:`: resources that exist outside the input. */
+  assume?: AssumptionsInput;
 }
 
 export interface PolicyDecision {
@@ -120,6 +123,8 @@ export class Mesh {
   readonly rootNamespace: string;
   /** MeshConfig default*ExportTo in force (export-defaults.ts), already applied to the resources' exportTo. */
   readonly exportDefaults: ExportDefaults;
+  /** Resources the config file says exist outside the input (assumptions.ts). */
+  readonly assumed: Assumptions;
 
   private readonly byKind = new Map<KindName, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
@@ -150,6 +155,7 @@ export class Mesh {
     this.resources = resources;
     this.loadProblems = loadProblems;
     this.options = options;
+    this.assumed = new Assumptions(options.assume);
     const entries: ServiceEntryInfo[] = [];
     for (const r of resources) {
       if (r.namespace) this.namespaces.add(r.namespace);
@@ -509,6 +515,8 @@ export class Mesh {
     if (visible.length > 0) return { status: 'not-imported', entries, sidecar, service: svc };
     if (svc) return { status: 'not-exported', entries, service: svc };
     if (entries.length > 0) return { status: 'not-exported', entries };
+    // Registered by a ServiceEntry outside the input, as the config file's `assume.hosts` says.
+    if (this.assumed.host(h)) return { status: 'registered', entries };
     return { status: 'missing', entries };
   }
 

@@ -29,6 +29,7 @@ export const rule: Rule = {
       for (const { ref, path } of refs) {
         if (ref.mesh || mesh.gateway(ref.namespace, ref.name)) continue;
         const key = `${ref.namespace}/${ref.name}`;
+        if (mesh.assumed.gateway(ref.namespace, ref.name)) continue;
         const all = mentions.get(key)!;
         if (all[0] !== path) continue;
         let message = `Gateway ${key} (named "${ref.raw}") is not in the input, so the rules bound to it are served by no gateway`;
@@ -37,7 +38,7 @@ export const rule: Rule = {
         }
         if (!suggestions.has(key)) suggestions.set(key, closestGateway(ref, names));
         const near = suggestions.get(key);
-        message += near && near !== key ? `; did you mean "${near}"?` : '.';
+        message += near && near !== key ? `; did you mean "${near}"?` : `. If it exists outside these files, lint with --context DIR, or list "${key}" under assume.gateways in .mesh-egress-lint.yaml.`;
         if (all.length > 1) message += ` It is named again at ${nameFew(all.slice(1).map(formatPath), all.length - 1)}: change ${all.length > 2 ? 'every mention' : 'both'}.`;
         report({ resource: vs.resource, path, message });
       }

@@ -25,7 +25,7 @@ export const rule: Rule = {
   check({ mesh, report }) {
     for (const { problem: p, severity } of registryFindings(mesh, 'missing')) {
       const host = p.ref.host;
-      const fix = isIpLiteral(host) ? `Add a ServiceEntry whose addresses include ${host}.` : `Add a ServiceEntry for ${host}.`;
+      const fix = isIpLiteral(host) ? `Add a ServiceEntry whose addresses include ${host}.` : `Add a ServiceEntry for ${host} (or, if one outside these files registers it, list the host under assume.hosts in .mesh-egress-lint.yaml).`;
       const policy = p.consumer.policy;
       const message =
         registryOnlyEnforced(policy)

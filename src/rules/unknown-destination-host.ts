@@ -85,6 +85,8 @@ export const rule: Rule = {
         continue;
       }
       if (INSTALLED_BY_ISTIO.some((s) => s.fqdn === fqdn) || generated(fqdn)) continue;
+      // The config file says it exists outside the input (assume.services / assume.hosts).
+      if (mesh.assumed.service(fqdn) || mesh.assumed.host(fqdn) || mesh.assumed.host(d.host)) continue;
       const svcNs = fqdn.endsWith('.svc.cluster.local') ? fqdn.split('.')[1]! : undefined;
       const candidates: { name: string; fqdn: string }[] = svcNs ? [...(byNamespace.get(svcNs) ?? []), ...INSTALLED_BY_ISTIO.filter((s) => s.namespace === svcNs)] : [];
       const name = fqdn.split('.')[0]!;
@@ -96,7 +98,7 @@ export const rule: Rule = {
       // The same name in another namespace: a short name resolves in the VirtualService's namespace only.
       const elsewhere = firstFqdnByName.get(name);
       const suggestion = close?.s.fqdn ?? elsewhere;
-      const hint = suggestion ? ` Did you mean ${suggestion}?` : ' Check the name, or lint together with (or --context) the manifests that define it.';
+      const hint = suggestion ? ` Did you mean ${suggestion}?` : ' Check the name, or lint together with (or --context) the manifests that define it; if it lives in another repository, list it under assume.services in .mesh-egress-lint.yaml.';
       report({
         resource: d.vs.resource,
         path: [...d.path, 'host'],
