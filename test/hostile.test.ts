@@ -233,7 +233,8 @@ describe('resource exhaustion (generated)', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'mel-hostile-'));
-    const w = (name: string, text: string | Buffer) => writeFileSync(path.join(dir, name), text);
+    // Each file's ConfigMap gets its own name: the same object in every file would be duplicate-resource findings, which are not what this test is about.
+    const w = (name: string, text: string | Buffer) => writeFileSync(path.join(dir, name), typeof text === 'string' ? text.replace('{name: deep}', `{name: ${name.replace(/\.\w+$/, '')}}`) : text);
     w('deep-flow.yaml', `${HEAD}  x: ${'['.repeat(N)}${']'.repeat(N)}\n`);
     w('deep-json.json', `${JSON_HEAD}${'{"a":'.repeat(N)}1${'}'.repeat(N + 1)}\n`);
     w('deep-block.yaml', `${HEAD}  x:\n    ${'- '.repeat(N)}x\n`);
