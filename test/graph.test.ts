@@ -150,7 +150,7 @@ describe('graph: routes of the example set-ups', () => {
     const r = route(map, 'apps/Deployment/uuid-client->httpbin.org:443');
     expect(r.hops[0]!.tls!.mode).toBe('passthrough');
     expect(r.outcome).toBe('broken');
-    expect(rulesOn(map, r)).toEqual(['schema-violation', 'tls-route-sni-mismatch']);
+    expect(rulesOn(map, r)).toEqual(['schema-violation']); // sni_hosts: one defect, one finding
   });
 
   it('capture-ranges: good routes are allowed, the bypassing workload is broken by its finding', async () => {
