@@ -7,6 +7,9 @@ import type { Rule } from './types.js';
 // pods: src/model/pod-sources.ts) and none carries every label of the selector, the Service has no
 // endpoints. The IstioOperator gateway Services and Services of Istio's generated gateway
 // Deployments are left out: their pods are not written in the input.
+/** How many workloads of the namespace are compared with the selector for the suggestion. */
+const SUGGESTION_POOL = 256;
+
 const GENERATED_POD_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name'];
 
 export const rule: Rule = {
@@ -27,8 +30,10 @@ export const rule: Rule = {
       // Hand-written Endpoints for it are endpoints-for-selector-service's finding (one defect, one finding).
       const written = mesh.endpointsOf(svc);
       if (written.endpoints.length > 0 || written.slices.length > 0) continue;
-      // The pods sharing most of the selector, to say what differs.
+      // The pods sharing most of the selector, to say what differs: among the first SUGGESTION_POOL
+      // of the namespace, so that many such Services in a namespace of many pods stay linear.
       const scored = pods
+        .slice(0, SUGGESTION_POOL)
         .map((w, i) => ({ w, i, n: Object.entries(sel).filter(([k, v]) => w.labels[k] === v).length }))
         .sort((a, b) => b.n - a.n || a.i - b.i);
       const best = scored[0]!;
