@@ -61,26 +61,54 @@ function resolve(node: CelTreeNode | undefined, tree: CelTree): CelTreeNode | un
   return n;
 }
 
-const clone = (v: unknown): unknown => (v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown));
+const clone = (v: unknown): unknown => (v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as unknown) : v);
 
 /** A copy of the value with the schema's defaults filled in (structural defaulting). */
 function withDefaults(value: unknown, node: CelTreeNode | undefined, tree: CelTree, depth: number): unknown {
   const n = resolve(node, tree);
   if (!n || depth > 100) return value;
-  if (Array.isArray(value)) return n.i ? value.map((v) => withDefaults(v, n.i, tree, depth + 1)) : value;
+  if (Array.isArray(value)) {
+    if (!n.i) return value;
+    // Copy on write: most values need no default and are returned as they are.
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const d = withDefaults(v, n.i, tree, depth + 1);
+      if (d !== v) (out ??= value.slice())[i] = d;
+    });
+    return out ?? value;
+  }
   if (!isObject(value)) return value;
   if (!n.p && !n.a) return value;
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(value)) out[k] = v;
+  let out: Record<string, unknown> | undefined;
+  const set = (k: string, v: unknown) => {
+    if (!out) {
+      out = Object.create(null) as Record<string, unknown>;
+      for (const [key, val] of Object.entries(value)) out[key] = val;
+    }
+    out[k] = v;
+  };
   if (n.p) {
-    for (const [k, child] of Object.entries(n.p)) {
-      const c = resolve(child, tree);
-      if (!has(out, k) && c?.d !== undefined) out[k] = clone(c.d);
-      if (has(out, k)) out[k] = withDefaults(out[k], child, tree, depth + 1);
+    for (const k in n.p) {
+      const child = n.p[k]!;
+      const present = has(value, k);
+      let v = present ? value[k] : undefined;
+      if (!present) {
+        const c = resolve(child, tree);
+        if (c?.d === undefined) continue;
+        v = clone(c.d);
+      }
+      const d = withDefaults(v, child, tree, depth + 1);
+      if (!present || d !== v) set(k, d);
     }
   }
-  if (n.a) for (const k of Object.keys(out)) if (!(n.p && has(n.p, k))) out[k] = withDefaults(out[k], n.a, tree, depth + 1);
-  return out;
+  if (n.a) {
+    for (const k of Object.keys(value)) {
+      if (n.p && has(n.p, k)) continue;
+      const d = withDefaults(value[k], n.a, tree, depth + 1);
+      if (d !== value[k]) set(k, d);
+    }
+  }
+  return out ?? value;
 }
 
 function sizeOf(v: unknown): number {
@@ -102,7 +130,7 @@ export function celIssues(tree: CelTree, data: unknown, failed: ReadonlySet<stri
   const visit = (v: unknown, node: CelTreeNode | undefined, path: Path, depth: number): void => {
     const n = resolve(node, tree);
     if (!n || v === undefined || depth > 100) return;
-    const skip = failed.has(pointerKey(path)) || (n.m !== undefined && sizeOf(v) > n.m);
+    const skip = (failed.size > 0 && failed.has(pointerKey(path))) || (n.m !== undefined && sizeOf(v) > n.m);
     if (!skip) {
       for (const [rule, message] of n.c ?? []) {
         const program = celProgram(rule);

@@ -283,6 +283,7 @@ export function parseCel(source: string): CelProgram {
 type Env = Map<string, CelValue>;
 
 function unescapeField(name: string): string {
+  if (!name.includes('__')) return name;
   const keyword = /^__([A-Za-z]+)__$/.exec(name);
   if (keyword && !['dot', 'dash', 'slash', 'underscores'].includes(keyword[1]!)) return keyword[1]!;
   return name.replace(/__underscores__/g, '__').replace(/__dot__/g, '.').replace(/__dash__/g, '-').replace(/__slash__/g, '/');
@@ -463,10 +464,17 @@ function binary(n: Extract<Node, { t: 'bin' }>, env: Env): CelValue {
 
 function macro(n: Extract<Node, { t: 'macro' }>, env: Env): CelValue {
   const items = elements(evalNode(n.target, env));
-  const inner = new Map(env);
+  // The loop variable shadows an outer binding of the same name for the body only.
+  const had = env.has(n.v);
+  const outer = env.get(n.v);
   const test = (x: CelValue): CelValue => {
-    inner.set(n.v, x);
-    return evalNode(n.body, inner);
+    env.set(n.v, x);
+    try {
+      return evalNode(n.body, env);
+    } finally {
+      if (had) env.set(n.v, outer!);
+      else env.delete(n.v);
+    }
   };
   switch (n.name) {
     case 'all': {
