@@ -1,5 +1,8 @@
 // Manifests and a git helper shared by the tests of --staged and of the pre-commit hook.
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempTree } from './helpers.js';
 
 /** A VirtualService routing to subset v1 of reviews, in another file than its DestinationRule. */
 export const VS = `apiVersion: networking.istio.io/v1
@@ -43,3 +46,31 @@ export function git(cwd: string, ...args: string[]): string {
   return r.stdout;
 }
 
+
+const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * A git repository holding this repository's files as they are now (tracked, and new files not
+ * ignored), committed and tagged v<package.json version>: what a user clones, or points a
+ * pre-commit `repo:` and `rev:` at.
+ */
+export function repositorySnapshot(): { url: string; rev: string } {
+  const dir = path.join(tempTree({}), 'mesh-egress-lint');
+  const files = git(ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard').split('\0').filter((f) => f !== '');
+  for (const f of files) {
+    const from = path.join(ROOT, f);
+    const to = path.join(dir, f);
+    mkdirSync(path.dirname(to), { recursive: true });
+    try {
+      cpSync(from, to);
+    } catch {
+      // Deleted in the working tree but still in the index: not part of the current state.
+    }
+  }
+  const rev = `v${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'release');
+  git(dir, 'tag', rev);
+  return { url: dir, rev };
+}

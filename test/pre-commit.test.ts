@@ -4,11 +4,11 @@
 // pack's standard output), then `npm install -g` of that tarball into its own environment. Only the
 // npm registry is reached (for the dependencies). One install serves every step.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempTree } from './helpers.js';
-import { DR, git, SVC, VS } from './git-repo.js';
+import { DR, git, repositorySnapshot, SVC, VS } from './git-repo.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const preCommit = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
@@ -16,30 +16,6 @@ const present = !preCommit.error && preCommit.status === 0;
 if (!present) console.warn('test/pre-commit.test.ts: skipped, `pre-commit` is not installed (Debian package pre-commit)');
 
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-
-/**
- * A git repository holding this repository's files as they are now (tracked, and new files not
- * ignored), committed and tagged: what a user's `repo:` and `rev:` point at.
- */
-function hookRepository(): { url: string; rev: string } {
-  const dir = path.join(tempTree({}), 'mesh-egress-lint');
-  const files = git(ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard').split('\0').filter((f) => f !== '');
-  for (const f of files) {
-    const from = path.join(ROOT, f);
-    const to = path.join(dir, f);
-    mkdirSync(path.dirname(to), { recursive: true });
-    try {
-      cpSync(from, to);
-    } catch {
-      // Deleted in the working tree but still in the index: not part of the current state.
-    }
-  }
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'release');
-  git(dir, 'tag', 'v0.1.0');
-  return { url: dir, rev: 'v0.1.0' };
-}
 
 /** Runs a command without blocking the test worker (an install takes a minute). */
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
@@ -58,7 +34,7 @@ describe.skipIf(!present)('pre-commit hook, installed by pre-commit from a git r
   let env: NodeJS.ProcessEnv;
 
   beforeAll(() => {
-    const hook = hookRepository();
+    const hook = repositorySnapshot();
     const home = tempTree({});
     env = { ...ENV, PRE_COMMIT_HOME: path.join(home, 'cache'), PRE_COMMIT_COLOR: 'never' };
     work = tempTree({ 'k8s/vs.yaml': VS, 'k8s/dr.yaml': DR, 'k8s/svc.yaml': SVC, '.gitignore': 'scratch/\n' });
