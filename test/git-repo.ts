@@ -1,5 +1,5 @@
-// Manifests and a git helper shared by the tests of --staged and of the pre-commit hook.
-import { spawnSync } from 'node:child_process';
+// Manifests and git and process helpers shared by the tests of --staged, the pre-commit hook and the install.
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempTree } from './helpers.js';
@@ -73,4 +73,16 @@ export function repositorySnapshot(): { url: string; rev: string } {
   git(dir, 'commit', '-q', '-m', 'release');
   git(dir, 'tag', rev);
   return { url: dir, rev };
+}
+
+/** Runs a command without blocking the test worker (an install takes a minute). */
+export function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.on('error', (e) => resolve({ status: null, out: `${out}${e.message}` }));
+    child.on('close', (status) => resolve({ status, out }));
+  });
 }

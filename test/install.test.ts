@@ -5,12 +5,12 @@
 // a temporary folder (npm_config_prefix), and docs/ci.md's repository address, marked there to be
 // replaced, is the snapshot's. The installed command then lints every example set as the
 // repository's own build does, byte for byte.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempTree } from './helpers.js';
-import { git, repositorySnapshot } from './git-repo.js';
+import { git, repositorySnapshot, runAsync as run } from './git-repo.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -33,17 +33,6 @@ function blockAfter(file: string, heading: string, lang: string): string {
   return m![1]!;
 }
 
-/** Runs a command without blocking the test worker (an install takes a minute). */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.on('error', (e) => resolve({ status: null, out: `${out}${e.message}` }));
-    child.on('close', (status) => resolve({ status, out }));
-  });
-}
 
 /** A shell script run as a user's terminal or CI job would, with npm's global prefix under `prefix`. */
 function shell(script: string, cwd: string, prefix: string, extra: NodeJS.ProcessEnv = {}) {

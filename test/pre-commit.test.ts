@@ -3,12 +3,12 @@
 // `language: node` hook with `npm install` and `npm pack` (it reads the tarball's name from npm
 // pack's standard output), then `npm install -g` of that tarball into its own environment. Only the
 // npm registry is reached (for the dependencies). One install serves every step.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempTree } from './helpers.js';
-import { DR, git, repositorySnapshot, SVC, VS } from './git-repo.js';
+import { DR, git, repositorySnapshot, SVC, VS, runAsync as run } from './git-repo.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const preCommit = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
@@ -17,17 +17,6 @@ if (!present) console.warn('test/pre-commit.test.ts: skipped, `pre-commit` is no
 
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
 
-/** Runs a command without blocking the test worker (an install takes a minute). */
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.on('error', (e) => resolve({ status: null, out: `${out}${e.message}` }));
-    child.on('close', (status) => resolve({ status, out }));
-  });
-}
 
 describe.skipIf(!present)('pre-commit hook, installed by pre-commit from a git repository', () => {
   let work: string;
