@@ -105,6 +105,18 @@ export function gatewaySelectsService(gw: GatewayInfo, target: ServiceTarget): b
   return !target.service && labelsLookEgress(gw.selector);
 }
 
+/**
+ * gatewaySelectsService without the benefit of the doubt: the gateway pods of the input behind the
+ * Service run the Gateway, or, with no pods in the input, every label of the Gateway's selector is
+ * one the Service's pods are known to carry (its selector, or the gateways chart's labels).
+ */
+export function gatewayCertainlyOnService(gw: GatewayInfo, target: ServiceTarget): boolean {
+  if (target.workloads.length > 0) return target.workloads.some((w) => gatewayRunsOn(gw, w));
+  if (!hasSelector(gw.selector) || !target.labels) return false;
+  const known = target.labels;
+  return Object.entries(gw.selector).every(([k, v]) => known[k] === v);
+}
+
 // ---------------------------------------------------------------- who evaluates a rule
 
 /** A proxy that evaluates a VirtualService rule, as far as the DestinationRule lookup cares (§3.3). */

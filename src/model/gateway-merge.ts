@@ -11,16 +11,13 @@
 // Order: istiod walks Gateways oldest first; offline, input order stands for creation order. One
 // Gateway defined twice under one namespace/name is one object applied twice: its last definition
 // is what the cluster holds.
-import type { GatewayInfo, GatewayServer, Protocol, Workload } from './kinds.js';
+import { isHttpProtocol, type GatewayInfo, type GatewayServer, type Protocol, type Workload } from './kinds.js';
 import { gatewayModel, selectorKey, selectsAllGateways } from './gateways.js';
 import type { Mesh } from './mesh.js';
-import { asString, at, isObject } from './resource.js';
-
-const HTTP_FAMILY: ReadonlySet<Protocol> = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 
 /** canMergeProtocols(current, p): `later` may join a port whose first server speaks `first`. */
 export function canMergeProtocols(later: Protocol, first: Protocol): boolean {
-  return (HTTP_FAMILY.has(later) || later === first) && HTTP_FAMILY.has(first);
+  return (isHttpProtocol(later) || later === first) && isHttpProtocol(first);
 }
 
 export interface ServerRef {
@@ -36,12 +33,8 @@ export interface SkippedServer extends ServerRef {
 }
 
 /** A TLS server (IsTLSServer): `tls` set and a protocol outside the HTTP family. */
-function isTlsServer(gw: GatewayInfo, server: GatewayServer): boolean {
-  return isObject(at(gw.resource.spec, 'servers', server.index, 'tls')) && !HTTP_FAMILY.has(server.port!.protocol);
-}
-
-function bindOf(gw: GatewayInfo, server: GatewayServer): string {
-  return asString(at(gw.resource.spec, 'servers', server.index, 'bind')) ?? '';
+function isTlsServer(server: GatewayServer): boolean {
+  return server.hasTls && !isHttpProtocol(server.port!.protocol);
 }
 
 const cache = new WeakMap<Mesh, SkippedServer[]>();
@@ -67,7 +60,7 @@ export function skippedGatewayServers(mesh: Mesh): SkippedServer[] {
     for (const server of gw.servers) {
       // Unknown protocols (sniffed or misspelt) are schema-violation's; nothing to judge here.
       if (!server.port || server.port.protocol === 'UNKNOWN') continue;
-      const bind = bindOf(gw, server);
+      const bind = server.bind;
       for (const t of targets) {
         const key = `${t.key}|${server.port.number}`;
         const first = firstOnPort.get(key);
@@ -75,8 +68,8 @@ export function skippedGatewayServers(mesh: Mesh): SkippedServer[] {
           firstOnPort.set(key, { gw, server });
           continue;
         }
-        if (isTlsServer(first.gw, first.server)) continue;
-        if (bindOf(first.gw, first.server) !== bind) continue;
+        if (isTlsServer(first.server)) continue;
+        if (first.server.bind !== bind) continue;
         if (canMergeProtocols(server.port.protocol, first.server.port!.protocol)) continue;
         if (!reported.has(server)) {
           reported.add(server);

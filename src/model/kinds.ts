@@ -227,6 +227,10 @@ export interface GatewayServer {
   /** Hosts split into namespace part ('*' when absent) and DNS part. */
   hosts: { namespace: string; host: string; raw: string; path: FieldPath }[];
   tlsMode?: string;
+  /** Whether the server has a `tls` block (IsTLSServer, IsHTTPServer read its presence). */
+  hasTls: boolean;
+  /** The `bind` address ('' when unset): servers on different binds get separate listeners. */
+  bind: string;
 }
 
 export interface GatewayInfo {
@@ -255,6 +259,8 @@ export function gatewayInfo(r: Resource): GatewayInfo {
           port,
           hosts: asArray(srv.hosts).flatMap((h, i) => (typeof h === 'string' ? [{ ...splitNamespacedHost(h, r.namespace), raw: h, path: ['spec', 'servers', index, 'hosts', i] }] : [])),
           tlsMode: asString(at(srv, 'tls', 'mode'))?.toUpperCase(),
+          hasTls: isObject(srv.tls),
+          bind: asString(srv.bind) ?? '',
         },
       ];
     }),

@@ -38,3 +38,28 @@ export function labelSelector(v: unknown): LabelSelectorMatcher {
 export function namespaceLabels(name: string, own: Record<string, string> = {}): Record<string, string> {
   return { ...own, 'kubernetes.io/metadata.name': name };
 }
+
+/** How many candidates closestToSelector compares, so that many failing selectors stay linear. */
+export const CLOSEST_POOL = 256;
+
+/**
+ * Candidates (among the first CLOSEST_POOL) ranked by how close their labels are to a selector
+ * that matches none of them: most key=value pairs in common, then most keys, then input order.
+ * For the suggestions of selector rules.
+ */
+export function closestToSelector<T extends { labels: Record<string, string> }>(selector: Record<string, string>, candidates: readonly T[]): T[] {
+  const entries = Object.entries(selector);
+  return candidates
+    .slice(0, CLOSEST_POOL)
+    .map((c, i) => {
+      let pairs = 0;
+      let keys = 0;
+      for (const [k, v] of entries) {
+        if (c.labels[k] === v) pairs++;
+        else if (c.labels[k] !== undefined) keys++;
+      }
+      return { c, i, pairs, keys };
+    })
+    .sort((a, b) => b.pairs - a.pairs || b.keys - a.keys || a.i - b.i)
+    .map((x) => x.c);
+}

@@ -1,22 +1,11 @@
-import { gatewayRunsOn, gatewayModel } from '../model/gateways.js';
-import { serviceTarget, type ServiceTarget } from '../model/egress.js';
-import type { GatewayInfo } from '../model/kinds.js';
+import { gatewayModel } from '../model/gateways.js';
+import { gatewayCertainlyOnService, serviceTarget } from '../model/egress.js';
 import type { Rule } from './types.js';
 
 // A rule bound to an egress Gateway whose destination is the Service in front of that same
 // gateway's pods: the gateway proxy sends the request back to itself, where the same rule matches
 // again (the second rule of the istio.io egress-gateway task, copied from the first without
-// changing its destination). Judged only when certain: the gateway pods of the input behind the
-// Service run the Gateway, or, with no pods in the input, every label of the Gateway's selector is
-// one the Service's pods are known to carry (its selector, or the gateways chart's labels).
-function certainlyRunsBehind(gw: GatewayInfo, target: ServiceTarget): boolean {
-  if (target.workloads.length > 0) return target.workloads.some((w) => gatewayRunsOn(gw, w));
-  const sel = gw.selector;
-  if (!sel || Object.keys(sel).length === 0 || !target.labels) return false;
-  const known = target.labels;
-  return Object.entries(sel).every(([k, v]) => known[k] === v);
-}
-
+// changing its destination). Judged only when certain (egress.ts gatewayCertainlyOnService).
 export const rule: Rule = {
   id: 'egress-gateway-loop',
   severity: 'error',
@@ -30,7 +19,7 @@ export const rule: Rule = {
       if (!target) continue;
       for (const g of d.gateways) {
         if (g.mesh) continue;
-        const gw = model.definitionsOf(g.namespace, g.name).find((def) => certainlyRunsBehind(def, target));
+        const gw = model.definitionsOf(g.namespace, g.name).find((def) => gatewayCertainlyOnService(def, target));
         if (!gw) continue;
         report({
           resource: d.vs.resource,

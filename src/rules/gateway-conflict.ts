@@ -1,7 +1,6 @@
 import type { Rule } from './types.js';
 import type { GatewayInfo, GatewayServer, Workload } from '../model/kinds.js';
 import { gatewayModel, selectorKey, selectsAllGateways } from '../model/gateways.js';
-import { asString, at, isObject } from '../model/resource.js';
 import { pushTo } from '../util/collections.js';
 import { nameFew, NAMED_IN_MESSAGE } from '../util/few.js';
 import { PartyIndex, type Parties } from '../util/parties.js';
@@ -41,8 +40,7 @@ export const rule: Rule = {
       for (const server of gw.servers) {
         if (!server.port) continue;
         // Servers with different `bind` addresses get separate listeners and never collide.
-        const bind = asString(at(gw.resource.spec, 'servers', server.index, 'bind')) ?? '';
-        server.hosts.forEach((h, hostIndex) => pushTo(groups, `${server.port!.number}|${bind}|${h.host}`, { entry: { gi, gw, server, hostIndex }, targets: targetList }));
+        server.hosts.forEach((h, hostIndex) => pushTo(groups, `${server.port!.number}|${server.bind}|${h.host}`, { entry: { gi, gw, server, hostIndex }, targets: targetList }));
       }
     });
 
@@ -73,7 +71,7 @@ export const rule: Rule = {
     for (const { later, others } of ordered) {
       const host = later.server.hosts[later.hostIndex]!;
       const named = `Gateway ${nameFew(others.first, others.count, NAMED_IN_MESSAGE, ', Gateway ')}`;
-      const tls = isObject(at(later.gw.resource.spec, 'servers', later.server.index, 'tls'));
+      const tls = later.server.hasTls;
       const effect = tls
         ? 'Istio keeps the server of the Gateway created first and rejects the other, whose hosts then stop working on this port'
         : "both Gateways' routes for it merge into one virtual host, and which route matches first depends on creation order";

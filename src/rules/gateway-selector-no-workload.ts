@@ -1,6 +1,7 @@
 import type { Rule } from './types.js';
 import { describeWorkload, gatewayModel, selectorKey, selectsAllGateways } from '../model/gateways.js';
 import type { Workload } from '../model/kinds.js';
+import { closestToSelector } from '../model/label-selector.js';
 
 // Semantics §6 "Selector": a Gateway is served by the gateway proxies, in any namespace, whose
 // labels include its selector; with none, nothing serves it. Gateway proxies are the workloads
@@ -14,17 +15,7 @@ const SELECTOR_LABELS = ['istio', 'app', 'istio.io/gateway-name', 'gateway.netwo
  * of its keys), with the labels to select them by, instead of repeating the selector.
  */
 function suggestion(selector: Record<string, string>, proxies: readonly Workload[]): string {
-  const scored = proxies.map((w, i) => {
-    let pairs = 0;
-    let keys = 0;
-    for (const [k, v] of Object.entries(selector)) {
-      if (w.labels[k] === v) pairs++;
-      else if (w.labels[k] !== undefined) keys++;
-    }
-    return { w, i, pairs, keys };
-  });
-  scored.sort((a, b) => b.pairs - a.pairs || b.keys - a.keys || a.i - b.i);
-  const named = scored.slice(0, 3).map(({ w }) => {
+  const named = closestToSelector(selector, proxies).slice(0, 3).map((w) => {
     const labels = SELECTOR_LABELS.filter((k) => w.labels[k] !== undefined).map((k) => `${k}=${w.labels[k]}`);
     const shown = labels.length > 0 ? labels : Object.entries(w.labels).slice(0, 3).map(([k, v]) => `${k}=${v}`);
     return `${describeWorkload(w)} (${shown.join(', ') || 'no labels'})`;

@@ -1,5 +1,6 @@
 import { namespacesWithUnknownPods } from '../model/pod-sources.js';
 import { describeWorkload } from '../model/gateways.js';
+import { closestToSelector } from '../model/label-selector.js';
 import type { Rule } from './types.js';
 
 // A Service selects pods of its own namespace by label (Kubernetes EndpointSlice controller). When
@@ -7,9 +8,6 @@ import type { Rule } from './types.js';
 // pods: src/model/pod-sources.ts) and none carries every label of the selector, the Service has no
 // endpoints. The IstioOperator gateway Services and Services of Istio's generated gateway
 // Deployments are left out: their pods are not written in the input.
-/** How many workloads of the namespace are compared with the selector for the suggestion. */
-const SUGGESTION_POOL = 256;
-
 const GENERATED_POD_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name'];
 
 export const rule: Rule = {
@@ -30,22 +28,17 @@ export const rule: Rule = {
       // Hand-written Endpoints for it are endpoints-for-selector-service's finding (one defect, one finding).
       const written = mesh.endpointsOf(svc);
       if (written.endpoints.length > 0 || written.slices.length > 0) continue;
-      // The pods sharing most of the selector, to say what differs: among the first SUGGESTION_POOL
-      // of the namespace, so that many such Services in a namespace of many pods stay linear.
-      const scored = pods
-        .slice(0, SUGGESTION_POOL)
-        .map((w, i) => ({ w, i, n: Object.entries(sel).filter(([k, v]) => w.labels[k] === v).length }))
-        .sort((a, b) => b.n - a.n || a.i - b.i);
-      const best = scored[0]!;
+      // The pod template sharing most of the selector, to say what differs.
+      const best = closestToSelector(sel, pods)[0]!;
       const missing = Object.entries(sel)
-        .filter(([k, v]) => best.w.labels[k] !== v)
-        .map(([k, v]) => (best.w.labels[k] === undefined ? `${k}=${v} (absent)` : `${k}=${v} (it has ${k}=${best.w.labels[k]})`));
+        .filter(([k, v]) => best.labels[k] !== v)
+        .map(([k, v]) => (best.labels[k] === undefined ? `${k}=${v} (absent)` : `${k}=${v} (it has ${k}=${best.labels[k]})`));
       const selText = Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(', ');
       report({
         resource: svc.resource,
         path: ['spec', 'selector'],
         target: 'key',
-        message: `Selector ${selText} ${pods.length > 1 ? `matches none of the ${pods.length} workloads` : 'does not match the only workload'} of namespace ${svc.namespace} in the input: the Service gets no endpoints, so calls to ${svc.fqdn} fail (503 no healthy upstream through a sidecar, connection refused without one). The closest, ${describeWorkload(best.w)}, lacks ${missing.join(', ')}. If the pods are defined elsewhere, lint with --context DIR pointing at their manifests.`,
+        message: `Selector ${selText} ${pods.length > 1 ? `matches none of the ${pods.length} workloads` : 'does not match the only workload'} of namespace ${svc.namespace} in the input: the Service gets no endpoints, so calls to ${svc.fqdn} fail (503 no healthy upstream through a sidecar, connection refused without one). The closest, ${describeWorkload(best)}, lacks ${missing.join(', ')}. If the pods are defined elsewhere, lint with --context DIR pointing at their manifests.`,
       });
     }
   },
