@@ -398,7 +398,8 @@ spec:
     expect(split[0]!.hops[0]!.via!.resource).toBe('VirtualService istio-system/api');
     const g = buildGraph(map);
     const label = (from: string, to: string) => g.edges.filter((e) => g.nodes.find((n) => n.id === e.from)!.label === from && g.nodes.find((n) => n.id === e.to)!.label === to).map((e) => e.tls);
-    expect(label('Deployment apps/curl', 'istio-system/egress')).toEqual(['istio-mutual 80%']);
+    // No DestinationRule TLS toward the gateway, whose pods carry no security.istio.io/tlsMode label: plaintext.
+    expect(label('Deployment apps/curl', 'istio-system/egress')).toEqual(['plaintext 80%']);
     expect(label('Deployment apps/curl', 'api.example.com')).toEqual(['plaintext 20%']);
     expect(label('istio-system/egress', 'backup.example.com')).toEqual(['plaintext 25%']);
   });

@@ -20,9 +20,10 @@
 // - registry: Mesh.registryLookup and policy.ts registryOnlyEnforced (§1.2, §2).
 import type { FieldPath, Resource } from '../types.js';
 import { ambientEgressFor, ambientVisibleEntries } from './ambient-egress.js';
-import { egressGatewayService, gatewaySelectsService, hostsSentOnward, routeIndex, type ServiceTarget } from './egress.js';
+import { egressGatewayService, gatewaySelectsService, hostsSentOnward, routeIndex, serviceTarget, type ServiceTarget } from './egress.js';
 import { forEachWorkloadUrl, isExternalHost, looksClusterLocal } from './external-hosts.js';
 import { gatewayApiModel, type GatewayApiGateway, type GatewayApiRoute } from './gateway-api.js';
+import { encryptionTowardGateway } from './gateway-hop-tls.js';
 import { describeWorkload, gatewayModel, isGatewayWorkload } from './gateways.js';
 import { exportedTo, exportScope, hostCovers, isWildcard, parseServiceFqdn } from './hosts.js';
 import type { GatewayInfo, RouteDestination, RouteRule, ServiceInfo, SidecarInfo, VirtualServiceInfo, Workload } from './kinds.js';
@@ -371,7 +372,7 @@ function describeTlsSource(t: ClientTls): string {
 }
 
 /** TLS a proxy in `namespace` (with `labels`) opens toward `host:port`, subset `subset`. */
-function hopTls(mesh: Mesh, host: string, port: number | undefined, subset: string | undefined, namespace: string, labels: Record<string, string> | undefined, next: 'proxy' | 'upstream', appTls: boolean): HopTls {
+function hopTls(mesh: Mesh, host: string, port: number | undefined, subset: string | undefined, namespace: string, labels: Record<string, string> | undefined, next: 'gateway' | 'proxy' | 'upstream', appTls: boolean): HopTls {
   const lookup = mesh.destinationRuleFor(host, namespace, labels);
   const tls = lookup ? mesh.clientTls(lookup, port, subset) : undefined;
   const source = tls && { setBy: describeTlsSource(tls), resource: tls.rule.resource, path: tls.path };
@@ -387,8 +388,18 @@ function hopTls(mesh: Mesh, host: string, port: number | undefined, subset: stri
     default:
       break;
   }
-  // Auto mTLS (§3.2): toward Istio proxies (gateways, waypoints) the sidecar uses Istio mTLS on its own.
+  // Auto mTLS (§3.2) toward gateway pods: only to pods labelled security.istio.io/tlsMode=istio,
+  // which Istio's gateway templates do not add (gateway-hop-tls.ts).
+  // From a waypoint, Istio's mTLS toward the gateway is assumed as before (not yet checked against
+  // the waypoint's cluster TLS).
   if (next === 'proxy') return { mode: 'istio-mutual', setBy: "Istio's auto mTLS (no DestinationRule TLS setting)" };
+  if (next === 'gateway') {
+    const target = serviceTarget(mesh, host) ?? { host, workloads: [], egress: true };
+    const enc = encryptionTowardGateway(mesh, target, port, subset, namespace, labels);
+    if (enc.encrypted) return { mode: 'istio-mutual', setBy: enc.why };
+    if (appTls) return { mode: 'passthrough', setBy: 'the application (its own TLS)' };
+    return { mode: 'plaintext', setBy: enc.why, resource: enc.resource, path: enc.path };
+  }
   return appTls ? { mode: 'passthrough', setBy: 'the application (its own TLS)' } : { mode: 'plaintext', setBy: 'the application (no TLS anywhere on the way)' };
 }
 
@@ -788,7 +799,7 @@ function routeFor(mesh: Mesh, w: Workload, basePolicy: PolicyDecision, host: str
     const destPort = dest.port ?? port;
     fromHop.to = dest.host;
     fromHop.port = destPort;
-    fromHop.tls = hopTls(mesh, dest.host, destPort, dest.subset, fromNamespace, fromLabels, 'proxy', appTls);
+    fromHop.tls = hopTls(mesh, dest.host, destPort, dest.subset, fromNamespace, fromLabels, fromHop.kind === 'waypoint' ? 'proxy' : 'gateway', appTls);
     addTlsResource(onPath, fromHop.tls);
     const gsvc = mesh.serviceByHost(dest.host);
     if (gsvc) onPath.push({ resource: gsvc.resource });

@@ -29,6 +29,7 @@ export const CATALOG_ORDER = [
   'gateway-route-protocol-mismatch',
   'egress-gateway-route-incomplete',
   'egress-gateway-loop',
+  'egress-gateway-cleartext-hop',
   'gateway-port-not-on-service',
   'gateway-conflict',
   'gateway-protocol-conflict',
