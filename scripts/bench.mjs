@@ -2,7 +2,8 @@
 // Generates each input shape (scripts/gen-shapes.mjs) at each size and prints, side by side, the
 // js-yaml floor (js-yaml reading and parsing the same bytes in a fresh process), the `yaml` package
 // floor, the linter's own read+parse, the full lint and peak memory; then the corners that once
-// cost more than linear time (scripts/gen-corners.mjs) and one small input from process start.
+// cost more than linear time (scripts/gen-corners.mjs), the hostile inputs (scripts/gen-hostile.mjs)
+// and one small input from process start.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { generateCorner } from './gen-corners.mjs';
 import { generateShape, SHAPES } from './gen-shapes.mjs';
+import { writeExhaustionCases, writeManySmallFiles } from './gen-hostile.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'mesh-egress-lint.js');
@@ -169,6 +171,28 @@ if (corners) {
     console.log(`  ${name} ${num(n)}: ${ms(f.ms)}, peak ${mib(f.rss)}, ${num(found.length)} findings, longest message ${num(longest)} characters`);
     const top = Object.entries(timing).filter(([k]) => k !== 'total').sort((a, b) => b[1] - a[1]).slice(0, 4);
     console.log(`    largest phases (ms): ${top.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('');
+}
+
+// The hostile inputs test/hostile.test.ts checks the findings of, timed here: the files built to
+// exhaust the reader (deep nesting, alias chains, long lines, 30 MB, over the size limit, too many
+// tokens) and a directory of more small files than a process may hold open.
+if (corners) {
+  const { MAX_INPUT_BYTES, MAX_TOKENS } = await import(path.join(root, 'dist', 'load', 'parse.js'));
+  console.log('Hostile inputs (test/hostile.test.ts)');
+  const hostile = [
+    ['exhaustion cases', (dir) => writeExhaustionCases(dir, { maxInputBytes: MAX_INPUT_BYTES, maxTokens: MAX_TOKENS }).length],
+    ['small files', (dir) => (writeManySmallFiles(dir, quick ? 10_000 : 50_000, undefined), quick ? 10_000 : 50_000)],
+  ];
+  for (const [name, write] of hostile) {
+    const dir = path.join(work, `hostile-${name.replace(/ /g, '-')}`);
+    const files = write(dir);
+    const f = timed(lintArgs({ paths: [dir] }));
+    const found = JSON.parse(readFileSync(reportFile, 'utf8'));
+    cornerRows.push({ name: `hostile ${name}`, n: files, ms: f.ms, rss: f.rss, findings: found.findings.length, longest: Math.max(0, ...found.findings.map((x) => x.message.length)) });
+    console.log(`  ${name}, ${num(files)} files: ${ms(f.ms)}, peak ${mib(f.rss)}, ${num(found.summary.files)} files linted, ${num(found.findings.length)} findings`);
     rmSync(dir, { recursive: true, force: true });
   }
   console.log('');

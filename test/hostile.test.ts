@@ -25,11 +25,13 @@ import {
   rmSync,
   unlinkSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DEPTH, MAX_INPUT_BYTES, MAX_TOKENS, parseEmbeddedYaml } from '../src/load/parse.js';
+import { BIG_LINES, WIDE, writeExhaustionCases, writeManySmallFiles } from '../scripts/gen-hostile.mjs';
 import { lintPaths, runCli, type CliRun } from './helpers.js';
 
 const CASES = path.join(__dirname, 'hostile', 'cases');
@@ -223,36 +225,12 @@ describe('committed hostile cases', () => {
 
 describe('resource exhaustion (generated)', () => {
   let dir: string;
-  const HEAD = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n';
-  const SE = (name: string) =>
-    `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: ${name}, namespace: default}\nspec:\n  hosts: [${name}.example.com]\n  ports: [{number: 443, name: tls, protocol: TLS}]\n  resolution: DNS\n  bogus: 1\n`;
   const JSON_HEAD = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":';
-  const N = 20_000;
-  const WIDE = `{"apiVersion": "networking.istio.io/v1", "kind": "ServiceEntry", "metadata": {"name": "wide", "namespace": "default", "annotations": {"pad": "${'p'.repeat(1_000_000)}"}}, "spec": {"hosts": ["wide.example.com"], "resolution": "DNS", "ports": [{"number": 80, "name": "http", "protocol": "HTTP"}], "bogus": 1}}\n`;
-  const bigLines = Math.ceil(30_000_000 / 81);
+  const bigLines = BIG_LINES;
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'mel-hostile-'));
-    // Each file's ConfigMap gets its own name: the same object in every file would be duplicate-resource findings, which are not what this test is about.
-    const w = (name: string, text: string | Buffer) => writeFileSync(path.join(dir, name), typeof text === 'string' ? text.replace('{name: deep}', `{name: ${name.replace(/\.\w+$/, '')}}`) : text);
-    w('deep-flow.yaml', `${HEAD}  x: ${'['.repeat(N)}${']'.repeat(N)}\n`);
-    w('deep-json.json', `${JSON_HEAD}${'{"a":'.repeat(N)}1${'}'.repeat(N + 1)}\n`);
-    w('deep-block.yaml', `${HEAD}  x:\n    ${'- '.repeat(N)}x\n`);
-    let aliases = `${HEAD}  x0: &x0 ${'['.repeat(200)}${']'.repeat(200)}\n`;
-    for (let i = 1; i <= 4; i++) aliases += `  x${i}: &x${i} ${'['.repeat(200)}*x${i - 1}${']'.repeat(200)}\n`;
-    w('deep-alias.yaml', aliases);
-    w('alias-linear.yaml', `${HEAD}  a: &a [${Array(20_000).fill('1').join(',')}]\n  b: [${Array(900).fill('*a').join(',')}]\n---\n${SE('after-linear')}`);
-    // A 2 MB line, then a finding on the next lines; and a finding at column ~1,000,000 of one line.
-    w('long-line.yaml', `${HEAD}  x: ${'y'.repeat(2_000_000)}\n---\n${SE('after-long-line')}`);
-    w('long-line-finding.json', WIDE);
-    // 30 MB: a ConfigMap holding a large block scalar, then one finding in a small document.
-    w('big-30mb.yaml', `${HEAD}  big: |\n${`    ${'x'.repeat(76)}\n`.repeat(bigLines)}---\n${SE('after-big')}`);
-    // Over the size limit (sparse: nothing is written, and nothing may be read).
-    const fd = openSync(path.join(dir, 'over-limit.yaml'), 'w');
-    ftruncateSync(fd, MAX_INPUT_BYTES + 1024);
-    closeSync(fd);
-    // More lexical tokens in one document than the parser may hold in memory.
-    w('too-many-tokens.yaml', `${HEAD}  x:\n${'  - 1\n'.repeat(Math.ceil(MAX_TOKENS / 4))}`);
+    writeExhaustionCases(dir, { maxInputBytes: MAX_INPUT_BYTES, maxTokens: MAX_TOKENS });
   });
 
   afterAll(() => {
@@ -273,10 +251,11 @@ describe('resource exhaustion (generated)', () => {
     ['too-many-tokens.yaml', 'not-a-manifest@1:1', /more than 4,000,000 YAML tokens/],
   ];
 
-  it('each ends in bounded time with a finding at the right position', async () => {
-    const started = performance.now();
+  // Each case ends with a finding at the right position rather than a hang, a crash or a stack
+  // trace. How long they take is measured by `npm run bench` (the "hostile" lines), not here; the
+  // timeout only ends a run that hangs.
+  it('each ends with a finding at the right position', { timeout: 600_000 }, async () => {
     const r = await cli(['--format', 'json', '.'], dir);
-    const elapsed = performance.now() - started;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonReport;
@@ -286,19 +265,37 @@ describe('resource exhaustion (generated)', () => {
       const hits = out.findings.filter((f) => f.file === file && at(f) === where);
       expect(hits.map((f) => f.message).join('\n'), `${file} ${where} in ${JSON.stringify(out.findings.filter((f) => f.file === file).map(at))}`).toMatch(message);
     }
-    expect(elapsed).toBeLessThan(45_000);
   });
 
   it('a 30 MB file with one finding: positions come from the small document, not a second parse of 30 MB', async () => {
-    const result = await lintPaths([path.join(dir, 'big-30mb.yaml')], { cwd: dir });
-    expect(result.findings.map((f) => `${f.ruleId}@${f.line}:${f.column}`)).toEqual([`schema-violation@${6 + bigLines + 8}:3`]);
-    expect(result.timings.locate).toBeLessThan(1_000);
+    // Every parse that yields positions counts the lines it passes (yaml's LineCounter, one per
+    // parse): the reading may pass the 30 MB once; locating the finding must parse only its document.
+    const yamlPackage = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    const { LineCounter } = yamlPackage;
+    const counted: number[] = [];
+    yamlPackage.LineCounter = class extends LineCounter {
+      constructor() {
+        super();
+        const at = counted.push(0) - 1;
+        const add = this.addNewLine;
+        this.addNewLine = (offset: number) => {
+          counted[at]!++;
+          return add(offset);
+        };
+      }
+    };
+    try {
+      const result = await lintPaths([path.join(dir, 'big-30mb.yaml')], { cwd: dir });
+      expect(result.findings.map((f) => `${f.ruleId}@${f.line}:${f.column}`)).toEqual([`schema-violation@${6 + bigLines + 8}:3`]);
+    } finally {
+      yamlPackage.LineCounter = LineCounter;
+    }
+    expect(counted.filter((n) => n >= bigLines).length).toBeLessThanOrEqual(1);
+    expect(counted.filter((n) => n < bigLines).every((n) => n < 100)).toBe(true);
   });
 
-  it('a file over the size limit is skipped without being read', async () => {
-    const started = performance.now();
+  it('a file over the size limit is skipped, with its size', async () => {
     const r = await cli(['--format', 'json', 'over-limit.yaml'], dir);
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(JSON.parse(r.stdout).findings[0].message).toMatch(/256\.0 MiB, over the 256 MiB limit/);
   });
 
@@ -318,28 +315,21 @@ describe('resource exhaustion (generated)', () => {
 });
 
 describe('a directory of 50,000 small files', () => {
-  it('is linted in bounded time, every file counted', async () => {
+  // More files than a process may hold open at once (ulimit -n is often 1,024 to 20,000): a reader that
+  // opened them all together would fail with EMFILE. Timed by `npm run bench` (the "hostile" lines);
+  // the timeout only ends a run that hangs.
+  it('every file is read and counted, and the one broken file found', { timeout: 600_000 }, async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mel-hostile-many-'));
-    for (let d = 0; d < 50; d++) {
-      const sub = path.join(dir, `d${d}`);
-      mkdirSync(sub);
-      for (let i = 0; i < 1000; i++) {
-        const n = d * 1000 + i;
-        writeFileSync(path.join(sub, `f${n}.yaml`), n === 31_337 ? 'kind: [broken\n' : `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${n}, namespace: default}\ndata: {a: b}\n`);
-      }
-    }
-    const started = performance.now();
+    const broken = writeManySmallFiles(dir, 50_000, 31_337);
     const r = await cli(['--format', 'json', '.'], dir);
-    const elapsed = performance.now() - started;
     rmSync(dir, { recursive: true, force: true });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as JsonReport;
     expect(out.summary.files).toBe(50_000);
     expect(out.summary.resources).toBe(49_999);
-    expect(out.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual(['d31/f31337.yaml yaml-syntax']);
-    expect(elapsed).toBeLessThan(45_000);
-  }, 120_000);
+    expect(out.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual([`${broken} yaml-syntax`]);
+  });
 });
 
 describe.skipIf(IS_WINDOWS)('file-system oddities', () => {
@@ -474,11 +464,10 @@ describe('YAML embedded in manifests (parseEmbeddedYaml, for data.mesh)', () => 
     expect(parseEmbeddedYaml('key: [unclosed\n').error).toMatch(/at line 2, column 1$/);
   });
 
-  it('reads 40,000 keys in linear time', () => {
-    const started = performance.now();
+  it('reads 40,000 keys, every one', () => {
     const r = parseEmbeddedYaml(Array.from({ length: 40_000 }, (_, i) => `k${i}: v`).join('\n'));
     expect(Object.keys(r.value as object)).toHaveLength(40_000);
-    expect(performance.now() - started).toBeLessThan(10_000);
+    expect((r.value as Record<string, string>).k39999).toBe('v');
   });
 });
 
