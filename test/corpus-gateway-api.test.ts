@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpusPage, lineOf, replaceOnce } from './corpus-helpers.js';
 import { lintYaml } from './helpers.js';
 
 const DIR = path.resolve(__dirname, 'corpus', 'istio-io', 'egress-gateway');
@@ -14,24 +15,6 @@ const file = (n: number) => `egress-gateway__${n}.yaml`;
 
 const HTTP = [1, 2, 3];
 const HTTPS = [4, 5];
-
-/** The 1-based line number of the `nth` (1-based) line that is `needle` once trimmed. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  let seen = 0;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() === needle && ++seen === nth) return i + 1;
-  }
-  throw new Error(`"${needle}" (#${nth}) not in the block`);
-}
-
-/** Replaces exactly one occurrence (the `nth`) of `from`, so a variant cannot silently miss. */
-function replaceOnce(text: string, from: string, to: string, nth = 1): string {
-  let at = -1;
-  for (let k = 0; k < nth; k++) at = text.indexOf(from, at + 1);
-  if (at === -1) throw new Error(`"${from}" (#${nth}) not in the block`);
-  return text.slice(0, at) + to + text.slice(at + from.length);
-}
 
 async function findings(blocks: number[], edit?: { block: number; text: string }, drop?: number) {
   const files: Record<string, string> = {};
@@ -165,6 +148,50 @@ spec:
         `gateway-api-hostname-mismatch ${name(7)}:${lineOf(t, '- nginx.mesh-external.svc.cluster.local')}`,
         `egress-gateway-route-incomplete ${name(7)}:${lineOf(t, 'host: nginx-egressgateway-istio.default.svc.cluster.local')}`,
       ].sort(),
+    );
+  });
+});
+
+describe('istio.io wildcard egress hosts task, Gateway API tab', () => {
+  // test/corpus/istio-io/wildcard-egress-hosts/README.md gives the source and commit. The task
+  // runs with REGISTRY_ONLY ("Before you begin").
+  const page = corpusPage('wildcard-egress-hosts');
+  const lint = { meshConfig: { mode: 'REGISTRY_ONLY' as const, label: 'the task\'s istioctl install --set meshConfig.outboundTrafficPolicy.mode=REGISTRY_ONLY' } };
+  const SINGLE_HOST = [1, 2];
+
+  it('the single-hosting-server configuration (__1 + __2) lints clean', async () => {
+    expect(await page.lintSet(SINGLE_HOST, { lint })).toEqual([]);
+  });
+
+  it('the ServiceEntry for www.wikipedia.org (__2) left out: the wildcard entry does not declare the forward route\'s Hostname backend', async () => {
+    const t = page.read(1);
+    expect(await page.lintSet([1], { lint })).toEqual([`gateway-api-hostname-backend-unregistered ${page.name(1)}:${lineOf(t, 'name: www.wikipedia.org')}`]);
+  });
+
+  it('the mesh route sending to the gateway on a port it has no listener on', async () => {
+    const t = replaceOnce(page.read(1), '    - name: wikipedia-egress-gateway-istio\n      port: 443\n', '    - name: wikipedia-egress-gateway-istio\n      port: 8443\n');
+    expect(await page.lintSet(SINGLE_HOST, { lint, edits: { 1: t } })).toEqual([`gateway-api-egress-route-incomplete ${page.name(1)}:${lineOf(t, 'port: 8443')}`]);
+  });
+
+  it('the forward route for another domain than the listener: the mesh route\'s hosts are forwarded by nothing', async () => {
+    const t = replaceOnce(page.read(1), '  hostnames:\n  - "*.wikipedia.org"\n', '  hostnames:\n  - "*.wikipedia.com"\n');
+    expect(await page.lintSet(SINGLE_HOST, { lint, edits: { 1: t } })).toEqual(
+      [`gateway-api-hostname-mismatch ${page.name(1)}:${lineOf(t, '- "*.wikipedia.com"')}`, `gateway-api-egress-route-incomplete ${page.name(1)}:${lineOf(t, '- name: wikipedia-egress-gateway-istio')}`].sort(),
+    );
+  });
+
+  it('the forward route applied in another namespace than the Gateway: its parent is looked up there', async () => {
+    const t = replaceOnce(page.read(1), '  name: forward-wikipedia-from-egress-gateway\n', '  name: forward-wikipedia-from-egress-gateway\n  namespace: egress-routes\n');
+    expect(await page.lintSet(SINGLE_HOST, { lint, edits: { 1: t } })).toEqual(
+      [`gateway-api-parent-not-found ${page.name(1)}:${lineOf(t, '- name: wikipedia-egress-gateway')}`, `gateway-api-egress-route-incomplete ${page.name(1)}:${lineOf(t, '- name: wikipedia-egress-gateway-istio')}`].sort(),
+    );
+  });
+
+  it('the forward route in another namespace naming the Gateway\'s: the listener admits routes of its own namespace only (from: Same)', async () => {
+    let t = replaceOnce(page.read(1), '  name: forward-wikipedia-from-egress-gateway\n', '  name: forward-wikipedia-from-egress-gateway\n  namespace: egress-routes\n');
+    t = replaceOnce(t, '  - name: wikipedia-egress-gateway\n', '  - name: wikipedia-egress-gateway\n    namespace: default\n');
+    expect(await page.lintSet(SINGLE_HOST, { lint, edits: { 1: t } })).toEqual(
+      [`gateway-api-route-not-allowed ${page.name(1)}:${lineOf(t, '- name: wikipedia-egress-gateway')}`, `gateway-api-egress-route-incomplete ${page.name(1)}:${lineOf(t, '- name: wikipedia-egress-gateway-istio')}`].sort(),
     );
   });
 });

@@ -20,6 +20,10 @@
 // - conversion.go buildDestination: a backendRef defaults to core Service; a Service backend is
 //   `<name>.<namespace>.svc.cluster.local` and must exist; `kind: Hostname` of group
 //   networking.istio.io names a registry host (a ServiceEntry host) and may not carry a namespace;
+//   the host is found by its exact name (GatewayContext.GetService reads the map
+//   PushContext.ServiceIndex.HostnameAndNamespace, keyed by each service's own hostname), so a
+//   wildcard ServiceEntry `*.example.com` does not declare `www.example.com` for it, and the
+//   gateway has no cluster for that name (a wildcard entry's cluster is named after the wildcard);
 //   a backend in another namespace needs a ReferenceGrant in that namespace from the route's kind
 //   and namespace to Service (convertReferencePolicies / BackendAllowed).
 // - gateway deployment controller (getDefaultName): a Gateway of class `istio` gets a Deployment and
@@ -49,6 +53,7 @@
 //   ListenerSet's namespace; the parent Gateway's deployment serves it.
 import type { FieldPath, Resource } from '../types.js';
 import { hostCovers } from './hosts.js';
+import type { ServiceEntryInfo } from './kinds.js';
 import { labelSelector, namespaceLabels, type LabelSelectorMatcher } from './label-selector.js';
 import type { Mesh } from './mesh.js';
 import { asArray, asString, isObject } from './resource.js';
@@ -210,6 +215,16 @@ export interface GatewayApiModel {
    * port when undefined): the listener's hostname and the route's hostnames both cover it.
    */
   forwards(gw: GatewayApiGateway, host: string, port?: number): boolean;
+}
+
+/**
+ * The ServiceEntries that declare a Hostname backend's host by its exact name, the lookup Istio
+ * makes (conversion.go buildDestination, GatewayContext.GetService): wildcard hosts that merely
+ * cover the name do not count.
+ */
+export function serviceEntriesNaming(mesh: Mesh, host: string): ServiceEntryInfo[] {
+  const h = host.toLowerCase();
+  return mesh.serviceEntriesForHost(h).flatMap((e) => (e.se.hosts.some((x) => x.host === h) ? [e.se] : []));
 }
 
 const cache = new WeakMap<Mesh, GatewayApiModel>();
