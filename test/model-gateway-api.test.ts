@@ -94,3 +94,23 @@ describe('backends (conversion.go buildDestination)', () => {
     ]);
   });
 });
+
+describe('ListenerSet ports on the generated Service', () => {
+  // deploymentcontroller.go configureIstioGateway: the listeners of admitted ListenerSets go to
+  // extractServicePorts after the Gateway's own; a port already there is not added again.
+  const listenerSet = (name: string, ns: string, listeners: string) =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  parentRef:\n    name: cnn\n    namespace: egress\n  listeners:\n${listeners}`;
+  const admitting = (from: string) =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: cnn\n  namespace: egress\nspec:\n  gatewayClassName: istio\n  allowedListeners:\n    namespaces:\n      from: ${from}\n  listeners:\n${listener('http', 80, 'HTTP')}`;
+
+  it('adds the ports of the ListenerSets the Gateway admits, once each, after its own', async () => {
+    const m = await modelOf([admitting('All'), listenerSet('extra', 'team', listener('tls', 443, 'TLS', '    tls:\n      mode: Passthrough\n') + listener('http-again', 80, 'HTTP')), listenerSet('more', 'egress', listener('alt', 8080, 'HTTP'))]);
+    expect(m.gateway('egress', 'cnn')?.generatedService?.ports).toEqual([80, 443, 8080]);
+  });
+
+  it('leaves out the ports of a ListenerSet the Gateway does not admit', async () => {
+    const m = await modelOf([admitting('Same'), listenerSet('extra', 'team', listener('tls', 443, 'TLS', '    tls:\n      mode: Passthrough\n')), listenerSet('more', 'egress', listener('alt', 8080, 'HTTP'))]);
+    expect(m.gateway('egress', 'cnn')?.generatedService?.ports).toEqual([80, 8080]);
+    expect(m.listenerSets.find((l) => l.name === 'extra')?.detached).toBe('not-allowed');
+  });
+});

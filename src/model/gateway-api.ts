@@ -50,7 +50,9 @@
 //   ListenerSet's namespace (NamespaceAcceptedByAllowListeners: no allowedListeners = None, `Same`,
 //   `All`, `Selector`); otherwise none of its listeners is programmed. Each listener is a parent a
 //   route names with `kind: ListenerSet` and `sectionName`, and its allowedRoutes are read from the
-//   ListenerSet's namespace; the parent Gateway's deployment serves it.
+//   ListenerSet's namespace; the parent Gateway's deployment serves it, and the deployment
+//   controller (deploymentcontroller.go configureIstioGateway, extractServicePorts) adds the ports
+//   of its listeners to the generated Service.
 import type { FieldPath, Resource } from '../types.js';
 import { hostCovers } from './hosts.js';
 import type { ServiceEntryInfo } from './kinds.js';
@@ -503,6 +505,11 @@ function build(mesh: Mesh): GatewayApiModel {
       generatedService: parent.generatedService,
     };
     parent.servedListeners.push(...ls.listeners);
+    // deploymentcontroller.go configureIstioGateway: the listeners of the ListenerSets that name
+    // the Gateway and that its allowedListeners admit go to extractServicePorts after the
+    // Gateway's own, so their ports are added to the generated Service (a port already there is
+    // not added twice).
+    for (const l of ls.listeners) if (l.port !== undefined && !parent.generatedService.ports.includes(l.port)) parent.generatedService.ports.push(l.port);
   }
 
   /** NamespaceAcceptedByAllowListeners: whether a Gateway takes ListenerSets from a namespace. */
