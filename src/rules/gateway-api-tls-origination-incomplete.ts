@@ -1,4 +1,4 @@
-import { gatewayApiModel, type GatewayApiGateway, type Listener } from '../model/gateway-api.js';
+import { gatewayApiModel, type GatewayApiGateway, type GatewayApiRoute, type Listener } from '../model/gateway-api.js';
 import { hostCovers } from '../model/hosts.js';
 import { isTlsProtocol } from '../model/kinds.js';
 import type { ClientTls, Mesh } from '../model/mesh.js';
@@ -22,7 +22,10 @@ import type { Rule } from './types.js';
 //    HTTPS or TLS; the gateway originates TLS only when a DestinationRule it applies sets tls
 //    SIMPLE or MUTUAL for that port, or when a BackendTLSPolicy targets the ServiceEntry
 //    (backend_policies.go: Istio turns it into a DestinationRule with tls SIMPLE and the policy's
-//    hostname as SNI). Otherwise the upstream receives plain HTTP on its TLS port and refuses it.
+//    hostname as SNI). The same holds for a Service backend whose port the Service declares HTTPS
+//    or TLS (appProtocol or port name): a BackendTLSPolicy targeting the Service (sectionName: the
+//    port's name) becomes a DestinationRule for `<name>.<namespace>.svc.cluster.local`.
+//    Otherwise the upstream receives plain HTTP on its TLS port and refuses it.
 //    When both a DestinationRule and a BackendTLSPolicy exist, which wins depends on their creation
 //    times (istio/istio#60358): the rule does not guess and reports nothing.
 export const rule: Rule = {
@@ -142,12 +145,71 @@ function checkMeshHop(mesh: Mesh, report: Report): void {
   }
 }
 
+/** Where the forward route sends: the upstream's host, the port, and who declares that port as TLS. */
+interface UpstreamTarget {
+  host: string;
+  port: number;
+  path: FieldPath;
+  /** "ServiceEntry ns/name declares as HTTPS", for messages. */
+  declared: string;
+  /** The BackendTLSPolicies that originate TLS for it (backend_policies.go). */
+  policies: number;
+  /** What a BackendTLSPolicy would target, for the fix. */
+  policyTarget: string;
+  /** The validation.hostname to suggest. */
+  sni: string;
+}
+
+/** The TLS ports a forward route's backends reach: Hostname backends (ServiceEntry ports) and Service backends (Service ports). */
+function upstreamTargets(mesh: Mesh, route: GatewayApiRoute): UpstreamTarget[] {
+  const model = gatewayApiModel(mesh);
+  const out: UpstreamTarget[] = [];
+  for (const b of route.backendRefs) {
+    if (b.port === undefined) continue;
+    const port = b.port;
+    if (b.type === 'hostname') {
+      const host = b.name.toLowerCase();
+      const entries = mesh
+        .serviceEntriesForHost(host)
+        .map((e) => ({ se: e.se, port: e.se.ports.find((p) => p.number === port) }))
+        .filter((e) => e.port && isTlsProtocol(e.port.protocol));
+      if (entries.length === 0) continue;
+      const e = entries[0]!;
+      out.push({
+        host,
+        port,
+        path: [...b.path, 'port'],
+        declared: `${e.se.resource.ref} declares as ${e.port!.protocol}`,
+        policies: entries.flatMap((x) => model.backendTlsFor('ServiceEntry', x.se.namespace, x.se.resource.name, x.port!.name)).length,
+        policyTarget: `ServiceEntry ${e.se.resource.name}`,
+        sni: host,
+      });
+    } else if (b.type === 'service') {
+      // A BackendTLSPolicy on a core Service is turned into a DestinationRule for the Service's
+      // host (backend_policies.go), port-level when sectionName names the port.
+      const svc = mesh.get('Service', b.namespace, b.name) ? mesh.serviceByHost(`${b.name}.${b.namespace}.svc.cluster.local`) : undefined;
+      const sp = svc?.ports.find((p) => p.number === port);
+      if (!svc || !sp || !isTlsProtocol(sp.protocol)) continue;
+      out.push({
+        host: svc.fqdn,
+        port,
+        path: [...b.path, 'port'],
+        declared: `${svc.resource.ref} declares as ${sp.protocol}${sp.name ? ` (port ${sp.name})` : ''}`,
+        policies: model.backendTlsFor('Service', svc.namespace, svc.name, sp.name).length,
+        policyTarget: `Service ${svc.name}${sp.name ? ` (sectionName ${sp.name})` : ''}`,
+        sni: 'the name the upstream\'s certificate carries',
+      });
+    }
+  }
+  return out;
+}
+
 function checkUpstreamHop(mesh: Mesh, report: Report): void {
   const model = gatewayApiModel(mesh);
   for (const route of model.routes) {
     if (route.kind !== 'HTTPRoute' && route.kind !== 'GRPCRoute') continue;
-    const hostnameBackends = route.backendRefs.filter((b) => b.type === 'hostname' && b.port !== undefined);
-    if (hostnameBackends.length === 0) continue;
+    const targets = upstreamTargets(mesh, route);
+    if (targets.length === 0) continue;
     const gateways = new Set<GatewayApiGateway>();
     for (const p of model.parents(route)) {
       // HTTP reaches the route: an HTTP listener, or an HTTPS one that terminates TLS.
@@ -156,27 +218,16 @@ function checkUpstreamHop(mesh: Mesh, report: Report): void {
     for (const gw of gateways) {
       // Istio labels the pods it deploys for a Gateway with its name (deployment template).
       const labels = { 'gateway.networking.k8s.io/gateway-name': gw.name };
-      for (const b of hostnameBackends) {
-        const host = b.name.toLowerCase();
-        const port = b.port!;
-        const entries = mesh
-          .serviceEntriesForHost(host)
-          .map((e) => ({ se: e.se, port: e.se.ports.find((p) => p.number === port) }))
-          .filter((e) => e.port && isTlsProtocol(e.port.protocol));
-        if (entries.length === 0) continue;
-        const lookup = mesh.destinationRuleFor(host, gw.namespace, labels);
-        const tls = lookup ? mesh.clientTls(lookup, port) : undefined;
+      for (const t of targets) {
+        const lookup = mesh.destinationRuleFor(t.host, gw.namespace, labels);
+        const tls = lookup ? mesh.clientTls(lookup, t.port) : undefined;
         const originates = tls?.mode !== undefined && tls.mode !== 'DISABLE';
-        if (originates) continue;
-        const policies = entries.flatMap((e) => model.backendTlsFor('ServiceEntry', e.se.namespace, e.se.resource.name, e.port!.name));
-        if (policies.length > 0) continue;
-        const e = entries[0]!;
-        const declared = `${e.se.resource.ref} declares as ${e.port!.protocol}`;
+        if (originates || t.policies > 0) continue;
         const disabled = tls?.mode === 'DISABLE' ? ` (${tls.rule.resource.ref} sets tls mode DISABLE for it)` : '';
         report({
           resource: route.resource,
-          path: [...b.path, 'port'],
-          message: `${route.resource.ref} has egress Gateway ${gw.namespace}/${gw.name} send HTTP to ${host}:${port}, a port ${declared}, but nothing makes the gateway originate TLS there${disabled}: no DestinationRule for ${host} that the gateway (namespace ${gw.namespace}) applies sets tls mode SIMPLE for port ${port}, and no BackendTLSPolicy targets ${e.se.resource.ref}. The upstream receives plain HTTP on its TLS port and refuses it. Add a DestinationRule for ${host} with tls mode SIMPLE on port ${port}, or a BackendTLSPolicy whose targetRef is ServiceEntry ${e.se.resource.name} with validation.hostname ${host}.`,
+          path: t.path,
+          message: `${route.resource.ref} has egress Gateway ${gw.namespace}/${gw.name} send HTTP to ${t.host}:${t.port}, a port ${t.declared}, but nothing makes the gateway originate TLS there${disabled}: no DestinationRule for ${t.host} that the gateway (namespace ${gw.namespace}) applies sets tls mode SIMPLE for port ${t.port}, and no BackendTLSPolicy targets ${t.policyTarget}. The upstream receives plain HTTP on its TLS port and refuses it. Add a DestinationRule for ${t.host} with tls mode SIMPLE on port ${t.port}, or a BackendTLSPolicy whose targetRef is ${t.policyTarget} with validation.hostname ${t.sni}.`,
         });
       }
     }
