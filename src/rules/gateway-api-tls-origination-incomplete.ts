@@ -184,7 +184,8 @@ function upstreamTargets(mesh: Mesh, route: GatewayApiRoute): UpstreamTarget[] {
         policyTarget: `ServiceEntry ${e.se.resource.name}`,
         sni: host,
       });
-    } else if (b.type === 'service') {
+    } else if (b.type === 'service' && model.backendGranted(route, b)) {
+      // (A backend in another namespace without a ReferenceGrant is refused: gateway-api-backend-not-granted.)
       // A BackendTLSPolicy on a core Service is turned into a DestinationRule for the Service's
       // host (backend_policies.go), port-level when sectionName names the port.
       const svc = mesh.get('Service', b.namespace, b.name) ? mesh.serviceByHost(`${b.name}.${b.namespace}.svc.cluster.local`) : undefined;
