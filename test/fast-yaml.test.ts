@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { readFastYaml } from '../src/load/fast-yaml.js';
 import { kubernetesValue } from '../src/load/k8s-value.js';
-import { parseFile, type LoadedFile } from '../src/load/parse.js';
+import { composeAllDocuments, parseFile, type LoadedFile } from '../src/load/parse.js';
 import type { FieldPath } from '../src/types.js';
 // @ts-expect-error: a plain JavaScript module of the benchmark
 import { generateTree } from '../scripts/gen-tree.mjs';
@@ -72,10 +72,10 @@ const FILE = { path: '/x.yaml', displayPath: 'x.yaml' };
 function agree(text: string): boolean {
   const fast = readFastYaml(text);
   if (fast) {
-    // The reader's own claim, against the yaml package directly.
+    // The reader's own claim, against the yaml package as the loader runs it (composeAllDocuments).
     // The values by the full parser's reading (the `yaml` package's syntax tree, scalars and keys as
     // Kubernetes reads them), which test/k8s-yaml.test.ts checks against Kubernetes' decoder.
-    const docs = parseAllDocuments(text, { schema: 'failsafe' });
+    const docs = composeAllDocuments(text);
     const problems = docs.flatMap((d) => [...d.errors, ...d.warnings].map((e) => e.message));
     expect(problems, 'the fast reader accepted a text the yaml package reports').toEqual([]);
     expect(fast.length).toBe(docs.length);

@@ -585,13 +585,15 @@ class Reader {
       // where the `yaml` package reads text: `[?a]` is a mapping to go-yaml, `[:a]` an error, and a
       // plain scalar ends at `?` (`[http://x/?q=1]` is an error), so all three are left to the full
       // parser. `-x` is a scalar. A plain scalar ends at a flow indicator or at a `:` that separates
-      // a key (`[a: b]`, declined by the caller).
+      // a key (`[a: b]`, declined by the caller); `[a:[b]]` (an error to go-yaml) is declined by the caller.
       if (isIndicator(c) && !(c === DASH && at + 1 < e && !isFlowIndicator(t.charCodeAt(at + 1)) && t.charCodeAt(at + 1) !== SPACE)) fail();
       for (; i < e; i++) {
         const ch = t.charCodeAt(i);
         if (isFlowIndicator(ch)) break;
         if (ch === 0x3f) fail(); // ?
-        if (ch === COLON && (i + 1 >= e || t.charCodeAt(i + 1) === SPACE || isFlowIndicator(t.charCodeAt(i + 1)))) break;
+        // go-yaml ends a plain scalar at `:` only before a blank; before a flow indicator the `:`
+        // is part of it (`[fd00::]`, flow-plain-colon.ts), and the indicator ends it next.
+        if (ch === COLON && (i + 1 >= e || t.charCodeAt(i + 1) === SPACE)) break;
         if (ch === HASH && t.charCodeAt(i - 1) === SPACE) fail(); // a comment inside a scalar's line
       }
       // A plain scalar that reaches the end of its line continues on the next (folded) unless

@@ -148,9 +148,8 @@ export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (off
   const sequence = (seq: YAMLSeq): unknown[] => {
     const out: unknown[] = [];
     for (const item of seq.items) {
-      const lenient = flowScalarWithColon(item as Node, seq);
-      if (lenient === undefined && seq.flow) flowIndicatorInPlain(item);
-      out.push(lenient ?? value(item));
+      if (seq.flow) flowIndicatorInPlain(item);
+      out.push(value(item));
     }
     return out;
   };
@@ -174,25 +173,6 @@ export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (off
     if (src.startsWith(':')) fatal(`\`${src.slice(0, 40)}\`: in a flow collection go-yaml reads a leading \`:\` as the value indicator, so Kubernetes rejects the document (did not find expected node content); ${quote}`, node);
     if (src.indexOf('?', 1) !== -1) fatal(`\`${src.slice(0, 40)}\`: in a flow collection go-yaml ends a plain scalar at \`?\`, so Kubernetes rejects the document (did not find expected ',' or '${close}'); ${quote}`, node);
     if (src.startsWith('?')) problems.push({ message: `\`${src.slice(0, 40)}\`: in a flow collection go-yaml reads a leading \`?\` as the key indicator, so Kubernetes reads a one-key map here, not this string; ${quote}`, range: [node.range[0], node.range[1]] });
-  };
-
-  /**
-   * `[fd00::, x]`: go-yaml ends a plain scalar at a `:` only before a space or a line end (scannerc.go
-   * yaml_parser_scan_plain_scalar), so `fd00::` is one string; the YAML 1.2 reader makes it a
-   * one-pair map `{fd00:: null}`. Read back as the string.
-   */
-  const flowScalarWithColon = (item: Node, seq: YAMLSeq): string | undefined => {
-    if (!seq.flow || !isMap(item) || item.items.length !== 1) return undefined;
-    const pair = item.items[0]!;
-    const k = pair.key;
-    const val = pair.value as Scalar | null;
-    if (!isScalar(k) || k.type !== 'PLAIN' || k.tag !== undefined || !k.range) return undefined;
-    if (val !== null && !(isScalar(val) && val.value === '' && val.tag === undefined)) return undefined;
-    const end = k.range[1];
-    if (text.charCodeAt(end) !== 0x3a) return undefined;
-    const next = text.charCodeAt(end + 1);
-    if (next !== 0x2c && next !== 0x5d) return undefined; // `:` then `,` or `]`
-    return `${String(k.value)}:`;
   };
 
   const assign = (out: Record<string, unknown>, key: string, v: unknown): void => {

@@ -4,6 +4,7 @@ import type { FieldPath, ParsedDocument, Range, SourceFile } from '../types.js';
 import { pushAll } from '../util/collections.js';
 import { readFastYaml } from './fast-yaml.js';
 import { findUnclosedQuote } from './unclosed-quote.js';
+import { joinFlowPlainColons } from './flow-plain-colon.js';
 import { isMergeKey, keyOf, kubernetesValue } from './k8s-value.js';
 
 /** A problem found while reading or parsing, before any model exists. */
@@ -741,7 +742,8 @@ function* composeDocuments(text: string, lc: LineCounter, budget: number): Gener
     }
   }
   lc.addNewLine(0);
-  for (const lexeme of new Lexer().lex(text)) {
+  const lexed = new Lexer().lex(text);
+  for (const lexeme of FLOW_PLAIN_COLON.test(text) ? joinFlowPlainColons(lexed) : lexed) {
     if (++lexemes > budget) throw new TokenBudgetExceeded(docStart, docTokens);
     yield* compose(parser.next(lexeme));
   }
@@ -749,6 +751,18 @@ function* composeDocuments(text: string, lc: LineCounter, budget: number): Gener
   for (const doc of composer.end(false, text.length)) yield wrap(doc);
   return emitted === 0 ? composer.streamInfo().errors : [];
 }
+
+/**
+ * Every document of `text` composed as the loader composes them (failsafe schema, go-yaml's flow
+ * plain scalars), without the loader's bounds: for tests that compare a reader with this one.
+ */
+export function composeAllDocuments(text: string): Document.Parsed[] {
+  const lc = new (yaml().LineCounter)();
+  return [...composeDocuments(text, lc, Number.POSITIVE_INFINITY)].map((c) => c.doc);
+}
+
+/** A `:` before a flow indicator: the only texts joinFlowPlainColons can change. */
+const FLOW_PLAIN_COLON = /:[,\]}[{]/;
 
 /** Offset of the first collection (in document order) deeper than `max`, walking iteratively. */
 function depthExceeded(root: CST.Token | undefined, max: number): number | undefined {
