@@ -6,6 +6,7 @@ import { formatPath } from '../model/resource.js';
 import { celIssues } from './cel-check.js';
 import type { Resource } from '../types.js';
 import { nearestName } from '../util/suggest.js';
+import { isNonJsonNumber } from '../load/yaml11-scalars.js';
 
 export interface SchemaIssue {
   path: (string | number)[];
@@ -195,7 +196,10 @@ function toIssues(errors: GeneratedError[], ctx: Context): SchemaIssue[] {
   for (const e of errors) {
     // `if` only says that `then` failed; `propertyNames` wraps the errors of the key itself.
     if (e.keyword === 'if' || e.keyword === 'propertyNames') continue;
-    located.push({ ...e, path: decodePointer(e.instancePath, ctx.data), conditional: /\/(then|else)\//.test(e.schemaPath) });
+    const path = decodePointer(e.instancePath, ctx.data);
+    // `.inf` and `.nan`: the loader reports them at the node (Kubernetes cannot decode the document); one defect, one finding.
+    if (isNonJsonNumber(valueAt(ctx.data, path))) continue;
+    located.push({ ...e, path, conditional: /\/(then|else)\//.test(e.schemaPath) });
   }
   // A node of the wrong type gets one finding: nothing below it or about its value is useful.
   const wrongType = located.filter((e) => e.keyword === 'type').map((e) => pointerKey(e.path));
