@@ -41,10 +41,22 @@ function casesOf(ruleDir: string): Case[] {
   return cases;
 }
 
+/** The text of a fixture as the loader decodes it: UTF-8, or UTF-16 or UTF-32 after a byte order mark. */
+function decodedText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) {
+    let out = '';
+    for (let i = 4; i + 3 < bytes.length; i += 4) out += String.fromCodePoint(bytes.readUInt32LE(i));
+    return out;
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  return bytes.toString('utf8');
+}
+
 function expectedMarks(files: string[]): Map<string, Set<string>> {
   const byRule = new Map<string, Set<string>>();
   for (const f of files) {
-    const lines = readFileSync(f, 'utf8').split(/\r?\n/);
+    const lines = decodedText(readFileSync(f)).split(/\r\n|\r|\n/);
     lines.forEach((line, i) => {
       const m = MARK.exec(line);
       if (!m) return;
