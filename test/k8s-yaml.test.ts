@@ -1,6 +1,6 @@
 // The loader against Kubernetes' own YAML decoder: scripts/k8s-yaml (Go, gopkg.in/yaml.v2 and
 // sigs.k8s.io/yaml, from the Debian packages golang-go and golang-k8s-sigs-yaml-dev) decodes every
-// YAML file of the repository, the shared corpus and the edge cases in test/yaml11/ to JSON, and
+// YAML file of the repository, the shared corpus and the edge cases in test/yaml11/ (YAML and JSON) to JSON, and
 // each document the loader reads must have exactly that value; a document or file Kubernetes
 // rejects must get a yaml-syntax finding, and one Kubernetes reads must get none. Both readers (the
 // fast reader and the `yaml` package path) are checked. Skipped only when `go` is not installed.
@@ -123,7 +123,9 @@ if (!HAS_GO) {
     }
 
     it('on every YAML file of the repository, the shared corpus and test/yaml11/, with both readers', () => {
-      const files = [...yamlFilesUnder(ROOT), ...yamlFilesUnder(SHARED_CORPUS)];
+      // JSON edge cases too (kubectl decodes a stream starting with `{` with encoding/json).
+      const jsonCases = readdirSync(path.join(ROOT, 'test', 'yaml11')).filter((n) => n.endsWith('.json')).map((n) => path.join(ROOT, 'test', 'yaml11', n));
+      const files = [...yamlFilesUnder(ROOT), ...yamlFilesUnder(SHARED_CORPUS), ...jsonCases];
       expect(files.length).toBeGreaterThan(300);
       expect(files.filter((f) => f.includes(`${path.sep}yaml11${path.sep}`)).length).toBeGreaterThan(10);
       const go = decodeWithGo(files);

@@ -1,7 +1,8 @@
 // Command k8s-yaml prints, for each file named on the command line, how Kubernetes decodes its YAML
 // documents: the stream is cut into documents at `---` lines as kubectl cuts it, and each document
 // is converted to JSON by sigs.k8s.io/yaml (go-yaml v2 underneath, YAML 1.1), as kubectl and the API
-// server do. One JSON line per file:
+// server do; a stream that starts with `{` is decoded with encoding/json instead, as kubectl does.
+// One JSON line per file:
 //
 //	{"file": "...", "docs": [{"line": N, "json": <value>, "duplicate": "..."} | {"line": N, "error": "..."} |
 //	 {"line": N, "empty": true}, ...], "streamError": "..."}
@@ -17,7 +18,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"unicode"
 
 	"sigs.k8s.io/yaml"
 )
@@ -81,6 +84,11 @@ func decodeFile(name string) result {
 		r.StreamError = err.Error()
 		return r
 	}
+	// kubectl decodes a stream whose first non-space character is `{` with encoding/json, one value
+	// after another (apimachinery pkg/util/yaml YAMLOrJSONDecoder, GuessJSONStream).
+	if bytes.HasPrefix(bytes.TrimLeftFunc(data, unicode.IsSpace), []byte("{")) {
+		return decodeJSONStream(r, data)
+	}
 	docs, lines, err := split(data)
 	if err != nil {
 		r.StreamError = err.Error()
@@ -102,6 +110,32 @@ func decodeFile(name string) result {
 		r.Docs = append(r.Docs, out)
 	}
 	return r
+}
+
+func decodeJSONStream(r result, data []byte) result {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		start := dec.InputOffset()
+		for start < int64(len(data)) && unicode.IsSpace(rune(data[start])) {
+			start++
+		}
+		line := 1 + bytes.Count(data[:start], []byte("\n"))
+		var v interface{}
+		err := dec.Decode(&v)
+		if err == io.EOF {
+			return r
+		}
+		if err != nil {
+			r.Docs = append(r.Docs, doc{Line: line, Error: err.Error()})
+			return r
+		}
+		j, err := json.Marshal(v)
+		if err != nil {
+			r.Docs = append(r.Docs, doc{Line: line, Error: err.Error()})
+			return r
+		}
+		r.Docs = append(r.Docs, doc{Line: line, JSON: j})
+	}
 }
 
 func main() {

@@ -12,7 +12,9 @@
 // - a key written twice: go-yaml keeps the last (kubectl apply --validate=ignore sends that one), and
 //   kubectl apply rejects the document by default (strict field validation, the default
 //   --validate=strict since Kubernetes 1.27): reported, the last value kept;
-// - .inf and .nan: JSON cannot hold them, sigs.k8s.io/yaml fails the document: reported at the node.
+// - .inf and .nan: JSON cannot hold them, sigs.k8s.io/yaml fails the document: reported at the node;
+// - a stream that starts with `{` is decoded by kubectl with encoding/json instead: a `\u` escape of a
+//   lone surrogate is U+FFFD there (go-yaml rejects it).
 // Aliases share the value of their anchor's node (converted once), so the cost is linear in the
 // document's nodes; expansion and cycles are checked by the caller and here.
 import type { Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
@@ -36,6 +38,17 @@ export interface KubernetesValue {
 const TAG = 'tag:yaml.org,2002:';
 /** `\uD800`–`\uDFFF` (or the same as `\U0000D800`) in a double-quoted scalar's source. */
 const SURROGATE_ESCAPE = /\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}/;
+
+/** A lone UTF-16 surrogate (not part of a pair). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A JSON stream's string as encoding/json decodes it: a `\u` escape of a lone surrogate becomes
+ * U+FFFD (encoding/json Unmarshal: "invalid UTF-16 surrogate pairs are replaced"); a pair is its character.
+ */
+function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}
 
 class Fatal {
   constructor(readonly problem: ValueProblem) {}
@@ -91,7 +104,7 @@ function resolveScalar(node: Scalar): Resolved | { problem: string } {
 }
 
 /** Converts a composed document (failsafe schema). `text` is the source it was composed from. */
-export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (offset: number) => number): KubernetesValue {
+export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (offset: number) => number, { json = false }: { json?: boolean } = {}): KubernetesValue {
   const { isAlias, isMap, isScalar, isSeq, isPair } = yaml();
   const problems: ValueProblem[] = [];
   const anchors = new Map<string, Node>();
@@ -121,11 +134,12 @@ export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (off
     if (n.anchor) anchors.set(n.anchor, n);
     let v: unknown;
     if (isScalar(n)) {
-      if (n.type === 'QUOTE_DOUBLE' && n.range && SURROGATE_ESCAPE.test(text.slice(n.range[0], n.range[1]))) {
+      if (!json && n.type === 'QUOTE_DOUBLE' && n.range && SURROGATE_ESCAPE.test(text.slice(n.range[0], n.range[1]))) {
         fatal('A `\\u` escape of a UTF-16 surrogate, which go-yaml rejects (invalid Unicode character escape code), so Kubernetes cannot read the document', n);
       }
       const r = resolveScalar(n);
       v = 'problem' in r ? fatal(r.problem, n) : r.value;
+      if (json && typeof v === 'string') v = wellFormed(v);
       if (typeof v === 'number' && !Number.isFinite(v)) {
         problems.push({ message: `\`${String(n.value)}\` is a float JSON cannot hold, so Kubernetes rejects the document (sigs.k8s.io/yaml: json: unsupported value)`, range: [n.range![0], n.range![1]] });
       }
@@ -209,7 +223,8 @@ export function kubernetesValue(doc: Document.Parsed, text: string, lineOf: (off
       let keyNode = pair.key as Node | null;
       if (isAlias(keyNode)) keyNode = deref(keyNode) as Node;
       if (keyNode !== null && !isScalar(keyNode)) fatal('A map or list as a map key, which go-yaml rejects', keyNode);
-      const key = keyNode === null ? undefined : keyOf(keyNode);
+      const read = keyNode === null ? undefined : keyOf(keyNode);
+      const key = json && read !== undefined ? wellFormed(read) : read;
       if (key === undefined) {
         fatal(`Map key \`${keyNode ? String((keyNode as Scalar).value) : ''}\` reads as null (or a number beyond int64), which Kubernetes cannot use as a field name, so it rejects the document`, keyNode ?? (pair.value as Node));
       }

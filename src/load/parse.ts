@@ -101,6 +101,12 @@ function isOwnReport(text: string): boolean {
   return jsonReport || baseline || sarif;
 }
 
+/**
+ * A stream kubectl decodes as JSON, not YAML: its first character after white space is `{`
+ * (apimachinery pkg/util/yaml YAMLOrJSONDecoder, GuessJSONStream: then encoding/json reads it).
+ */
+const JSON_STREAM = /^\s*\{/;
+
 const HELM_TEMPLATE = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\$|include\b|if\b|range\b|with\b|define\b|template\b|end\b|toYaml\b|tpl\b|\/\*)/;
 
 const FIRST: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -291,6 +297,7 @@ function parseText(out: LoadedFile, text: string, fast: boolean, attempt = 0): L
   let notManifestReported = false;
   let count = 0;
   const stream = composeDocuments(text, lc, MAX_TOKENS);
+  const jsonStream = JSON_STREAM.test(text);
   try {
     for (;;) {
       const next = stream.next();
@@ -305,7 +312,7 @@ function parseText(out: LoadedFile, text: string, fast: boolean, attempt = 0): L
       count++;
       const { doc: ydoc, index, deepAt } = next.value;
       // Each document is read and dropped before the next is composed: only values stay in memory.
-      notManifestReported = readDocument(out, ydoc, index, deepAt, lc, locator, notManifestReported, text);
+      notManifestReported = readDocument(out, ydoc, index, deepAt, lc, locator, notManifestReported, text, jsonStream);
     }
   } catch (e) {
     if (!(e instanceof TokenBudgetExceeded)) throw e;
@@ -437,8 +444,8 @@ function readFast(out: LoadedFile, text: string): boolean {
 }
 
 /** Turns one composed document into a ParsedDocument or a problem. Returns notManifestReported. */
-function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, deepAt: number | undefined, lc: LineCounter, locator: Locator, notManifestReported: boolean, text: string): boolean {
-  const read = documentValue(ydoc, deepAt, lc, text);
+function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, deepAt: number | undefined, lc: LineCounter, locator: Locator, notManifestReported: boolean, text: string, json: boolean): boolean {
+  const read = documentValue(ydoc, deepAt, lc, text, json);
   if ('problem' in read) {
     const err = ydoc.errors[0];
     const open = err?.code === 'MISSING_CHAR' && out.text !== undefined ? findUnclosedQuote(out.text, err.pos[0]) : undefined;
@@ -526,7 +533,7 @@ function readDocument(out: LoadedFile, ydoc: Document.Parsed, index: number, dee
  * full stop, and where): nested too deeply, a syntax error (duplicate keys included: the first in
  * the text wins), an alias bomb or cycle.
  */
-function documentValue(ydoc: Document.Parsed, deepAt: number | undefined, lc: Lines, text: string): { value: unknown; docRange: Range; problems: { message: string; range: Range }[] } | { problem: string; range: Range } {
+function documentValue(ydoc: Document.Parsed, deepAt: number | undefined, lc: Lines, text: string, json = false): { value: unknown; docRange: Range; problems: { message: string; range: Range }[] } | { problem: string; range: Range } {
   if (deepAt !== undefined) return { problem: `Document not linted: it is nested more than ${MAX_DEPTH} levels deep`, range: offsetRange(lc, deepAt, deepAt + 1) };
   const err = ydoc.errors[0];
   // One finding per document: the first error is the cause, the rest usually follow from it.
@@ -558,7 +565,7 @@ function documentValue(ydoc: Document.Parsed, deepAt: number | undefined, lc: Li
   const docRange = nodeRange(lc, ydoc.contents) ?? FIRST;
   let read: ReturnType<typeof kubernetesValue>;
   try {
-    read = kubernetesValue(ydoc, text, (offset) => lc.linePos(offset).line);
+    read = kubernetesValue(ydoc, text, (offset) => lc.linePos(offset).line, { json });
   } catch (e) {
     const reason = e instanceof RangeError ? 'it is nested too deeply to be read' : oneLine(e);
     return { problem: `Document not linted: ${reason}`, range: docRange };
