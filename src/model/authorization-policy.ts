@@ -55,7 +55,7 @@ function index(mesh: Mesh): PolicyIndex {
   let idx = cache.get(mesh);
   if (idx) return idx;
   idx = { byTarget: new Map() };
-  for (const r of mesh.resources) {
+  for (const r of mesh.modelledResources) {
     if (r.group !== 'security.istio.io' || r.kind !== 'AuthorizationPolicy') continue;
     const p = policyInfo(r);
     for (const t of p.targets) pushTo(idx.byTarget, `${t.group}/${t.kind}/${p.namespace}/${t.name}`, p);

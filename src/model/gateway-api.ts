@@ -432,7 +432,7 @@ function build(mesh: Mesh): GatewayApiModel {
   const grants = new Map<string, Set<string>>();
   const backendTlsPolicies: BackendTlsPolicy[] = [];
   const listenerSetResources: Resource[] = [];
-  for (const r of mesh.resources) {
+  for (const r of mesh.modelledResources) {
     if (r.group !== GATEWAY_API_GROUP) continue;
     if (r.kind === 'GatewayClass') {
       if (!classes.has(r.name)) classes.set(r.name, r);

@@ -90,7 +90,7 @@ export function gatewayModel(mesh: Mesh): GatewayModel {
   if (m) return m;
   const gatewayWorkloads = mesh.workloads.filter(isGatewayWorkload);
   const k8sGateways = new Map<string, Resource>();
-  for (const r of mesh.resources) {
+  for (const r of mesh.modelledResources) {
     if (r.group === 'gateway.networking.k8s.io' && r.kind === 'Gateway') {
       const key = `${r.namespace}/${r.name}`;
       if (!k8sGateways.has(key)) k8sGateways.set(key, r);

@@ -30,6 +30,7 @@ import { Assumptions, type AssumptionsInput } from './assumptions.js';
 import { applyExportDefault, readExportDefaults, type ExportDefaults } from './export-defaults.js';
 import { NamespaceSidecars } from './sidecar-index.js';
 import { egressHostsImport, sidecarEgressHostProblem } from './sidecar-hosts.js';
+import { asApplied } from './resource-identity.js';
 import { addTo, pushAll, pushTo } from '../util/collections.js';
 
 export interface IstioVersion {
@@ -150,6 +151,30 @@ export class Mesh {
   private routeDestinationsCache?: RouteDestination[];
 
   readonly loadProblems: LoadNotice[];
+  /** Definitions replaced by a later definition of the same object (resource-identity.ts), each with the one that replaces it; not modelled. */
+  readonly supersededDefinitions: ReadonlyMap<Resource, Resource>;
+  private supersededEntriesByHost?: Map<string, { definition: Resource; replacedBy: Resource }[]>;
+
+  /**
+   * ServiceEntry definitions that declared `host` but that a later definition of the same object
+   * replaces (so the host is not registered by them): for messages that would otherwise puzzle.
+   */
+  supersededEntriesFor(host: string): readonly { definition: Resource; replacedBy: Resource }[] {
+    if (!this.supersededEntriesByHost) {
+      this.supersededEntriesByHost = new Map();
+      for (const [definition, replacedBy] of this.supersededDefinitions) {
+        if (definition.group !== 'networking.istio.io' || definition.kind !== 'ServiceEntry') continue;
+        for (const h of serviceEntryInfo(definition).hosts) pushTo(this.supersededEntriesByHost, h.host, { definition, replacedBy });
+      }
+    }
+    return this.supersededEntriesByHost.get(host.toLowerCase()) ?? EMPTY;
+  }
+
+  /**
+   * The objects as the cluster holds them (resource-identity.ts asApplied): an object defined more
+   * than once appears once, with its last definition, at the place of its first.
+   */
+  readonly modelledResources: readonly Resource[];
 
   constructor(resources: Resource[], options: MeshOptions, loadProblems: LoadNotice[] = []) {
     this.resources = resources;
@@ -157,7 +182,11 @@ export class Mesh {
     this.options = options;
     this.assumed = new Assumptions(options.assume);
     const entries: ServiceEntryInfo[] = [];
-    for (const r of resources) {
+    // An object defined again later in the input: the later definition replaces it (duplicate-resource).
+    const applied = asApplied(resources);
+    this.supersededDefinitions = applied.superseded;
+    this.modelledResources = applied.resources;
+    for (const r of this.modelledResources) {
       if (r.namespace) this.namespaces.add(r.namespace);
       const kind = modelledKind(r);
       if (!kind) continue;

@@ -25,7 +25,7 @@ export function namespacesWithUnknownPods(mesh: Mesh): ReadonlySet<string> {
   let out = cache.get(mesh);
   if (!out) {
     out = new Set();
-    for (const r of mesh.resources) if (r.namespace && makesPods(r)) out.add(r.namespace);
+    for (const r of mesh.modelledResources) if (r.namespace && makesPods(r)) out.add(r.namespace);
     cache.set(mesh, out);
   }
   return out;

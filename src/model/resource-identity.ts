@@ -52,3 +52,33 @@ export function repeatedResources(resources: readonly Resource[]): Resource[][] 
   }
   return [...byIdentity.values()].filter((list) => list.length > 1);
 }
+
+/**
+ * The objects as applying the input leaves them, in input order (files sorted by path, documents
+ * in order, as `kubectl apply -f` of the same paths applies them). An object defined more than once
+ * keeps the content of its last definition (each apply replaces the object) but the place of its
+ * first: it was created then, and Istio orders conflicting configuration by creation time
+ * (model.sortConfigByCreationTime), which a later apply does not change.
+ */
+export function asApplied(resources: readonly Resource[]): { resources: readonly Resource[]; superseded: ReadonlyMap<Resource, Resource> } {
+  const repeated = repeatedResources(resources);
+  if (repeated.length === 0) return { resources, superseded: new Map() };
+  // first definition -> last definition; every definition but the last is superseded.
+  const replacement = new Map<Resource, Resource>();
+  /** Each superseded definition -> the definition that replaces it. */
+  const superseded = new Map<Resource, Resource>();
+  const moved = new Set<Resource>();
+  for (const list of repeated) {
+    const last = list[list.length - 1]!;
+    replacement.set(list[0]!, last);
+    moved.add(last);
+    for (const r of list.slice(0, -1)) superseded.set(r, last);
+  }
+  const out: Resource[] = [];
+  for (const r of resources) {
+    const kept = replacement.get(r);
+    if (kept) out.push(kept);
+    else if (!superseded.has(r) && !moved.has(r)) out.push(r);
+  }
+  return { resources: out, superseded };
+}

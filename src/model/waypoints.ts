@@ -146,7 +146,7 @@ export function waypointModel(mesh: Mesh): WaypointModel {
 function build(mesh: Mesh): WaypointModel {
   const classes = new Map<string, Resource>();
   const gateways: Resource[] = [];
-  for (const r of mesh.resources) {
+  for (const r of mesh.modelledResources) {
     if (r.group !== GATEWAY_API_GROUP) continue;
     if (r.kind === 'GatewayClass' && !classes.has(r.name)) classes.set(r.name, r);
     else if (r.kind === 'Gateway') gateways.push(r);

@@ -26,11 +26,14 @@ export const rule: Rule = {
     for (const { problem: p, severity } of registryFindings(mesh, 'missing')) {
       const host = p.ref.host;
       const fix = isIpLiteral(host) ? `Add a ServiceEntry whose addresses include ${host}.` : `Add a ServiceEntry for ${host} (or, if one outside these files registers it, list the host under assume.hosts in .mesh-egress-lint.yaml).`;
+      const replaced = mesh.supersededEntriesFor(host)[0];
+      // The input did declare it, in a definition that a later one of the same object replaces.
+      const why = replaced ? ` (${replaced.definition.ref} in ${replaced.definition.doc.file.displayPath} declared it, but its later definition in ${replaced.replacedBy.doc.file.displayPath} replaces it whole)` : '';
       const policy = p.consumer.policy;
       const message =
         registryOnlyEnforced(policy)
-          ? `Host "${host}" (${describeReference(p)}) has no ServiceEntry; under REGISTRY_ONLY (set by ${policy.setBy}) its calls fail with 502 (HTTP) or a reset (TLS/TCP). ${fix}`
-          : `Host "${host}" (${describeReference(p)}) has no ServiceEntry: ${ALLOW_ANY_EFFECT[p.ref.kind]}, ${registryOnlyNotApplied(policy) ?? `and under REGISTRY_ONLY its calls would fail (mode now ${policy.mode}, set by ${policy.setBy})`}. ${fix}`;
+          ? `Host "${host}" (${describeReference(p)}) has no ServiceEntry${why}; under REGISTRY_ONLY (set by ${policy.setBy}) its calls fail with 502 (HTTP) or a reset (TLS/TCP). ${fix}`
+          : `Host "${host}" (${describeReference(p)}) has no ServiceEntry${why}: ${ALLOW_ANY_EFFECT[p.ref.kind]}, ${registryOnlyNotApplied(policy) ?? `and under REGISTRY_ONLY its calls would fail (mode now ${policy.mode}, set by ${policy.setBy})`}. ${fix}`;
       report({ resource: p.ref.resource, path: p.ref.path, message, severity });
     }
   },
