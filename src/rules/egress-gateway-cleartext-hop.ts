@@ -12,19 +12,16 @@ import { hostCovers } from '../model/hosts.js';
 import type { GatewayInfo, Protocol, RouteDestination, RouteRule } from '../model/kinds.js';
 import type { Mesh } from '../model/mesh.js';
 import type { FieldPath, Resource } from '../types.js';
+import { nameFew } from '../util/few.js';
 import type { Rule } from './types.js';
 
 const PLAIN_HTTP: ReadonlySet<Protocol> = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 const TERMINATING = new Set(['SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL', 'OPTIONAL_MUTUAL']);
 
-function list(hosts: string[]): string {
-  return hosts.length === 1 ? hosts[0]! : `${hosts.slice(0, -1).join(', ')} and ${hosts[hosts.length - 1]}`;
-}
-
 interface Pending {
   resource: Resource;
   path: FieldPath;
-  hosts: string[];
+  hosts: Set<string>;
   message: (hosts: string[]) => string;
 }
 
@@ -33,23 +30,17 @@ function rulePort(rule: RouteRule, d: RouteDestination): number | undefined {
   return d.port ?? rule.matches.find((m) => m.port !== undefined)?.port;
 }
 
-/** Whether a server of the egress Gateways behind `target` on `port` for one of `hosts` expects TLS (then plaintext is a broken hop, not a cleartext one). */
-function gatewayExpectsTls(mesh: Mesh, target: ServiceTarget, port: number | undefined, hosts: string[]): boolean {
-  if (port === undefined) return false;
+/**
+ * The servers that expect TLS (then plaintext is a broken hop, not a cleartext one) of the egress
+ * Gateways behind `target` on `port`, each as its hosts.
+ */
+function tlsServersOn(mesh: Mesh, target: ServiceTarget, port: number): string[][] {
+  const out: string[][] = [];
   for (const gw of mesh.gateways) {
     if (!isEgressGateway(mesh, gw) || !gatewaySelectsService(gw, target)) continue;
-    for (const s of gw.servers) {
-      if (s.port?.number !== port) continue;
-      if (!s.hosts.some((h) => hosts.some((x) => hostCovers(h.host, x)))) continue;
-      if (s.tlsMode && TERMINATING.has(s.tlsMode)) return true;
-    }
+    for (const s of gw.servers) if (s.port?.number === port && s.tlsMode && TERMINATING.has(s.tlsMode)) out.push(s.hosts.map((h) => h.host));
   }
-  return false;
-}
-
-function hasSubset(mesh: Mesh, host: string, subset: string, clientNamespace: string): boolean {
-  const lookup = mesh.destinationRuleFor(host, clientNamespace);
-  return lookup !== undefined && mesh.subsetOf(lookup, subset) !== undefined;
+  return out;
 }
 
 /** Where to fix hop 1: the subset or spec of the DestinationRule for the gateway, its DISABLE, or the route destination. */
@@ -76,11 +67,17 @@ export const rule: Rule = {
     const pending = new Map<string, Pending>();
     const add = (key: string, resource: Resource, path: FieldPath, hosts: string[], message: (hosts: string[]) => string) => {
       const p = pending.get(key);
-      if (!p) {
-        pending.set(key, { resource, path, hosts: [...hosts], message });
-        return;
-      }
-      for (const h of hosts) if (!p.hosts.includes(h)) p.hosts.push(h);
+      if (p) for (const h of hosts) p.hosts.add(h);
+      else pending.set(key, { resource, path, hosts: new Set(hosts), message });
+    };
+    // The TLS-terminating servers behind each gateway Service port, found once per Service and port.
+    const tlsServers = new Map<string, string[][]>();
+    const gatewayExpectsTls = (target: ServiceTarget, port: number | undefined, hosts: string[]) => {
+      if (port === undefined) return false;
+      const key = `${target.host}\0${port}`;
+      let servers = tlsServers.get(key);
+      if (!servers) tlsServers.set(key, (servers = tlsServersOn(mesh, target, port)));
+      return servers.some((serverHosts) => serverHosts.some((h) => hosts.some((x) => hostCovers(h, x))));
     };
 
     for (const vs of mesh.virtualServices) {
@@ -96,14 +93,14 @@ export const rule: Rule = {
             const onward = hostsSentOnward(vs, r).filter((h) => h !== d.host);
             if (onward.length === 0) continue;
             const port = rulePort(r, d);
-            // A subset no DestinationRule defines breaks the route itself (subset-not-found).
-            if (d.subset && !hasSubset(mesh, target.host, d.subset, vs.namespace)) continue;
             const enc = encryptionTowardGateway(mesh, target, port, d.subset, vs.namespace);
-            if (enc.encrypted || gatewayExpectsTls(mesh, target, port, onward)) continue;
+            // A subset no DestinationRule defines breaks the route itself (subset-not-found).
+            if (d.subset && !(enc.lookup && mesh.subsetOf(enc.lookup, d.subset))) continue;
+            if (enc.encrypted || gatewayExpectsTls(target, port, onward)) continue;
             const node = hopOneNode(mesh, enc, d);
             const at = `${target.host}${port !== undefined ? `:${port}` : ''}`;
             add(`1\0${node.resource.ref}\0${node.path.join('.')}\0${target.host}\0${port ?? ''}`, node.resource, node.path, onward, (hosts) =>
-              `Sidecars send HTTP for ${list(hosts)} to egress gateway ${at} in plaintext (${enc.why}): requests cross the cluster network unencrypted, and the gateway cannot authorize them by source principal or namespace. ` +
+              `Sidecars send HTTP for ${nameFew(hosts)} to egress gateway ${at} in plaintext (${enc.why}): requests cross the cluster network unencrypted, and the gateway cannot authorize them by source principal or namespace. ` +
               `Set tls.mode ISTIO_MUTUAL (sni: ${hosts[0]}) toward ${target.host}${port !== undefined ? ` port ${port}` : ''} in a DestinationRule, and tls.mode ISTIO_MUTUAL on the Gateway's server for that port.`,
             );
           }
@@ -138,7 +135,7 @@ export const rule: Rule = {
         }
       }
     }
-    for (const p of pending.values()) report({ resource: p.resource, path: p.path, message: p.message(p.hosts) });
+    for (const p of pending.values()) report({ resource: p.resource, path: p.path, message: p.message([...p.hosts]) });
   },
 };
 
